@@ -1,0 +1,74 @@
+package org.lungfl.dicom.io;
+
+import java.nio.file.Path;
+import java.util.OptionalInt;
+import org.lungfl.dicom.DicomException;
+import org.lungfl.dicom.codec.ImageDescriptor;
+
+/**
+ * One parsed DICOM file: header attributes an importer needs, and its pixel frames decoded on
+ * demand. Attribute getters return null (or NaN / empty) when the attribute is absent.
+ *
+ * <p>Patient-identifying attributes are deliberately not exposed here: nothing downstream of the
+ * reader needs them, so nothing downstream can log them.
+ */
+public interface DicomFile {
+    Path path();
+
+    String transferSyntaxUid();
+
+    String sopClassUid();
+
+    String sopInstanceUid();
+
+    String modality();
+
+    String studyInstanceUid();
+
+    String seriesInstanceUid();
+
+    /** InstanceNumber, or null. */
+    Integer instanceNumber();
+
+    /** ImagePositionPatient (x, y, z) in mm, or null. */
+    double[] imagePositionPatient();
+
+    /** ImageOrientationPatient (row cosines, then column cosines), or null. */
+    double[] imageOrientationPatient();
+
+    /** PixelSpacing (row spacing, column spacing) in mm, or null. */
+    double[] pixelSpacing();
+
+    /** SliceThickness in mm, or NaN. */
+    double sliceThickness();
+
+    /** GantryDetectorTilt in degrees, or NaN. */
+    double gantryTilt();
+
+    /** RescaleSlope, 1 when absent. */
+    double rescaleSlope();
+
+    /** RescaleIntercept, 0 when absent. */
+    double rescaleIntercept();
+
+    /** PixelPaddingValue as a stored value (sign-interpreted by PixelRepresentation), or empty. */
+    OptionalInt pixelPaddingValue();
+
+    /** The image pixel description, or null when the file has no Pixel Data. */
+    ImageDescriptor imageDescriptor();
+
+    /** NumberOfFrames, 1 when absent; 0 when the file has no Pixel Data. */
+    int numberOfFrames();
+
+    /**
+     * The stored values of one frame, masked to BitsStored and sign-extended when
+     * PixelRepresentation is 1; row-major, samples interleaved.
+     */
+    int[] storedFrame(int frame) throws DicomException;
+
+    /**
+     * Hounsfield units of one frame: stored value × RescaleSlope + RescaleIntercept for every
+     * pixel (the Modality LUT; padding and MONOCHROME1 are presentation matters, applied later).
+     */
+    float[] huFrame(int frame) throws DicomException;
+}
