@@ -15,7 +15,7 @@ import org.lungfl.core.tensor.Tensor;
 import org.lungfl.core.weights.Weights;
 
 /** Invariants of FedAvg that hold for any updates, checked on random ones. */
-class FedAvgProperties {
+class FedAvgPropertyTest {
     private static final int N = 64;
 
     private static Weights model(float[] w) {
