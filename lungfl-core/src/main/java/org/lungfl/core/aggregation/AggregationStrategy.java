@@ -5,9 +5,11 @@ import org.lungfl.core.UserFacingException;
 import org.lungfl.core.plan.FederationPlan;
 
 /**
- * Merges queued updates into the next global version, one tensor at a time, so that a strategy
- * that can stream (FedAvg) needs memory for one tensor rather than for K models. The caller reads
- * tensors on demand through {@link Inputs}; the strategy never sees files or HTTP.
+ * Merges queued updates into the next global version, one slice of one tensor at a time, so that
+ * aggregation needs memory for a slice rather than for K models. The caller reads the same slice
+ * of each input on demand through {@link Inputs}; the strategy never sees files or HTTP. This
+ * suits element-wise rules (FedAvg, later trimmed mean or median); a rule that needs whole update
+ * vectors (Krum) will need a second interface.
  */
 public interface AggregationStrategy {
     String name();
@@ -25,16 +27,16 @@ public interface AggregationStrategy {
         /** Update i's share of the result, for logs and the audit (sums to 1). */
         double share(int contribution);
 
-        /** Writes the aggregate of one F32 tensor of {@code n} values into {@code out[0, n)}. */
+        /** Writes the aggregate of one slice of {@code n} values of an F32 tensor into {@code out[0, n)}. */
         void floats(Inputs in, float[] out, int n);
 
-        /** Writes the aggregate of one I64 tensor (a counter such as BatchNorm's num_batches_tracked). */
+        /** The same for a slice of an I64 tensor (a counter such as BatchNorm's num_batches_tracked). */
         void longs(Inputs in, long[] out, int n);
     }
 
     /**
-     * The values of the tensor being combined, in each update and in each kept global version. An
-     * array returned may be reused by the next call and may be longer than the tensor.
+     * The slice being combined, in each update and in each kept global version. An array returned
+     * may be reused by the next call and may be longer than the slice.
      */
     interface Inputs {
         float[] updateFloats(int contribution);

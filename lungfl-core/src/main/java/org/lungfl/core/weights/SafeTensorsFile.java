@@ -28,7 +28,6 @@ public final class SafeTensorsFile implements Closeable {
     private final Map<String, SafeTensors.Entry> byName = new HashMap<>();
     private final List<TensorSpec> layout = new ArrayList<>();
     private final Map<String, String> metadata;
-    private ByteBuffer scratch = ByteBuffer.allocate(0);
 
     private SafeTensorsFile(Path path, FileChannel channel, SafeTensors.Limits limits) throws IOException {
         this.path = path;
@@ -74,18 +73,18 @@ public final class SafeTensorsFile implements Closeable {
         return List.copyOf(layout);
     }
 
-    /** Reads an F32 tensor into {@code dst[0, n)}; {@code dst} may be longer than the tensor. */
-    public void readFloats(String name, float[] dst) {
-        SafeTensors.Entry e = entry(name, DType.F32);
-        ByteBuffer b = read(e);
-        b.asFloatBuffer().get(dst, 0, (int) ((e.end() - e.begin()) / 4));
+    /**
+     * Reads values {@code [from, from + len)} of an F32 tensor into {@code dst[0, len)}, through
+     * {@code scratch} (a heap buffer of at least {@code 4 len} bytes the caller reuses), so reading
+     * a model slice by slice needs memory for one slice only.
+     */
+    public void readFloats(String name, long from, float[] dst, int len, ByteBuffer scratch) {
+        read(entry(name, DType.F32), from, len, scratch).asFloatBuffer().get(dst, 0, len);
     }
 
-    /** Reads an I64 tensor into {@code dst[0, n)}. */
-    public void readLongs(String name, long[] dst) {
-        SafeTensors.Entry e = entry(name, DType.I64);
-        ByteBuffer b = read(e);
-        b.asLongBuffer().get(dst, 0, (int) ((e.end() - e.begin()) / 8));
+    /** Reads values {@code [from, from + len)} of an I64 tensor, like {@link #readFloats}. */
+    public void readLongs(String name, long from, long[] dst, int len, ByteBuffer scratch) {
+        read(entry(name, DType.I64), from, len, scratch).asLongBuffer().get(dst, 0, len);
     }
 
     /** Reads one tensor into new arrays. */
@@ -93,13 +92,14 @@ public final class SafeTensorsFile implements Closeable {
         SafeTensors.Entry e = byName.get(name);
         if (e == null) throw new SafeTensorsException(path + ": no tensor named '" + name + "'");
         int n = Math.toIntExact(Tensor.elementCount(e.shape()));
+        ByteBuffer scratch = ByteBuffer.allocate(n * e.dtype().bytes());
         if (e.dtype() == DType.F32) {
             float[] v = new float[n];
-            readFloats(name, v);
+            readFloats(name, 0, v, n, scratch);
             return Tensor.ofFloats(name, e.shape(), v);
         }
         long[] v = new long[n];
-        readLongs(name, v);
+        readLongs(name, 0, v, n, scratch);
         return Tensor.ofLongs(name, e.shape(), v);
     }
 
@@ -117,13 +117,14 @@ public final class SafeTensorsFile implements Closeable {
         return e;
     }
 
-    /** The tensor's bytes in a buffer reused across calls (one tensor's worth of memory). */
-    private ByteBuffer read(SafeTensors.Entry e) {
-        int len = Math.toIntExact(e.end() - e.begin());
-        if (scratch.capacity() < len) scratch = ByteBuffer.allocateDirect(len);
-        scratch.clear().limit(len);
+    private ByteBuffer read(SafeTensors.Entry e, long from, int len, ByteBuffer scratch) {
+        long count = (e.end() - e.begin()) / e.dtype().bytes();
+        if (from < 0 || len < 0 || from + len > count) {
+            throw new IndexOutOfBoundsException("values [" + from + ", " + (from + len) + ") of tensor '" + e.name() + "' with " + count);
+        }
+        scratch.clear().limit(len * e.dtype().bytes());
         try {
-            return readFully(scratch, dataStart + e.begin()).flip().order(ByteOrder.LITTLE_ENDIAN);
+            return readFully(scratch, dataStart + e.begin() + from * e.dtype().bytes()).flip().order(ByteOrder.LITTLE_ENDIAN);
         } catch (IOException ex) {
             throw new UncheckedIOException(path + ": cannot read tensor '" + e.name() + "'", ex);
         }
@@ -144,33 +145,52 @@ public final class SafeTensorsFile implements Closeable {
         channel.close();
     }
 
-    /** Produces one tensor's values while a file is written tensor by tensor. */
-    public interface TensorProducer {
-        /** Returns {@code float[]} for F32 or {@code long[]} for I64, at least as long as the tensor. */
-        Object values(TensorSpec tensor) throws IOException;
+    /**
+     * Starts writing a file whose tensors are {@code layout}, in that order: the header now, the
+     * values as they are appended. The result is byte for byte what {@link SafeTensors#write} gives
+     * for the same tensors. The caller owns durability (fsync, rename).
+     */
+    public static Writer writer(FileChannel out, List<TensorSpec> layout, Map<String, String> metadata) throws IOException {
+        writeFully(out, ByteBuffer.wrap(SafeTensors.header(layout, metadata)));
+        return new Writer(out, SafeTensors.dataBytes(layout));
     }
 
-    /**
-     * Writes a file tensor by tensor in {@code layout} order: byte for byte what
-     * {@link SafeTensors#write} would produce for the same tensors, without holding them all.
-     * The caller owns durability (fsync, rename).
-     */
-    public static void write(FileChannel out, List<TensorSpec> layout, Map<String, String> metadata, TensorProducer producer)
-            throws IOException {
-        writeFully(out, ByteBuffer.wrap(SafeTensors.header(layout, metadata)));
-        ByteBuffer buf = ByteBuffer.allocate(0);
-        for (TensorSpec t : layout) {
-            int n = Math.toIntExact(Tensor.elementCount(t.shape()));
-            int len = Math.multiplyExact(n, t.dtype().bytes());
-            if (buf.capacity() < len) buf = ByteBuffer.allocateDirect(len);
+    /** Appends tensor values in layout order; {@link #finish} checks that exactly all were written. */
+    public static final class Writer {
+        private final FileChannel out;
+        private final long expected;
+        private long written;
+        private ByteBuffer buf = ByteBuffer.allocate(0);
+
+        private Writer(FileChannel out, long expected) {
+            this.out = out;
+            this.expected = expected;
+        }
+
+        public void floats(float[] values, int n) throws IOException {
+            buffer(n * 4).asFloatBuffer().put(values, 0, n);
+            flush(n * 4);
+        }
+
+        public void longs(long[] values, int n) throws IOException {
+            buffer(n * 8).asLongBuffer().put(values, 0, n);
+            flush(n * 8);
+        }
+
+        private ByteBuffer buffer(int len) {
+            if (buf.capacity() < len) buf = ByteBuffer.allocate(len);
             buf.clear().limit(len);
-            ByteBuffer le = buf.slice().order(ByteOrder.LITTLE_ENDIAN);
-            Object values = producer.values(t);
-            switch (t.dtype()) {
-                case F32 -> le.asFloatBuffer().put((float[]) values, 0, n);
-                case I64 -> le.asLongBuffer().put((long[]) values, 0, n);
-            }
+            return buf.slice().order(ByteOrder.LITTLE_ENDIAN);
+        }
+
+        private void flush(int len) throws IOException {
+            if (written + len > expected) throw new IllegalStateException("more tensor data than the header describes");
             writeFully(out, buf);
+            written += len;
+        }
+
+        public void finish() {
+            if (written != expected) throw new IllegalStateException(written + " of " + expected + " data bytes written");
         }
     }
 
