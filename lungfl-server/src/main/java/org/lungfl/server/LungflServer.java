@@ -37,7 +37,9 @@ public final class LungflServer implements AutoCloseable {
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.requestLogger.http(api::log);
-            cfg.jetty.modifyServer(s -> s.setStopTimeout(5_000));
+            // In-flight requests are drained by HttpApi before Jetty stops; idle keep-alive
+            // connections need no grace period.
+            cfg.jetty.modifyServer(s -> s.setStopTimeout(0));
             if (tls != null) cfg.jetty.addConnector((server, http) -> {
                 SslContextFactory.Server ssl = new SslContextFactory.Server();
                 ssl.setKeyStore(tls);
@@ -124,7 +126,11 @@ public final class LungflServer implements AutoCloseable {
         }
         try {
             api.drain(Duration.ofSeconds(30));
-            app.stop();
+            try {
+                app.stop();
+            } catch (RuntimeException e) {
+                LOG.warn("HTTP server stopped uncleanly: {}", e.toString());
+            }
             service.close();
             LOG.info("stopped; global version {}, {} queued", service.snapshot().globalVersion(), service.queueSize());
         } catch (IOException | RuntimeException e) {
