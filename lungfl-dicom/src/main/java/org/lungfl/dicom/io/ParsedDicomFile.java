@@ -138,6 +138,9 @@ final class ParsedDicomFile implements DicomFile {
     /** The whole data set, for inspection. */
     DicomObject dataset() { return ds; }
 
+    /** Where the frames come from, or null without Pixel Data. */
+    PixelFrames pixels() { return pixels; }
+
     @Override public Path path() { return path; }
     @Override public String transferSyntaxUid() { return syntax.uid(); }
     @Override public String sopClassUid() { return ds.string(Tag.SOP_CLASS_UID); }
