@@ -156,14 +156,16 @@ def cases():
     u12 = lambda r, c, s: np.round(d(r, c, s) * 4000).astype(np.int64)                # HU = v - 1024
     s12 = lambda r, c, s: np.round(d(r, c, s) * 3800 - 1900).astype(np.int64)
     s16 = lambda r, c, s: np.round(d(r, c, s) * 4000 - 1024 + (d(r, c, s + 1) > 0.9) * 20000).astype(np.int64)
+    hu16 = lambda r, c, s: np.round(d(r, c, s) * 4000 - 1024).astype(np.int64)                # a CT's range
     u16 = lambda r, c, s: np.round(d(r, c, s) * 65000).astype(np.int64)
     base, ext, sv1, lossless = "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.70", "1.2.840.10008.1.2.4.57"
     j2k_ll, j2k = "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91"
     yield "dcmtk_baseline_u8_37x23", ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, u8(23, 37, 1), 8, 8, False, ["dcmcjpeg", "+eb"], base, False)
     yield "dcmtk_baseline_u8_q50_130x70", ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, u8(70, 130, 2), 8, 8, False, ["dcmcjpeg", "+eb", "+q", "50"], base, False)
     yield "dcmtk_extended_u12_64x48", ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, u12(48, 64, 3), 16, 12, False, ["dcmcjpeg", "+ee"], ext, False, 1.0, -1024.0)
+    yield "dcmtk_extended_u12_40x24", ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, u12(24, 40, 11), 16, 12, False, ["dcmcjpeg", "+ee", "+q", "80"], ext, False, 1.0, -1024.0)
     yield "dcmtk_extended_s12_33x45", ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, s12(45, 33, 4), 16, 12, True, ["dcmcjpeg", "+ee", "+q", "75"], ext, False)
-    yield "dcmtk_extended_s16_100x90", ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, s16(90, 100, 5), 16, 16, True, ["dcmcjpeg", "+ee", "+q", "95"], ext, False)
+    yield "dcmtk_extended_s16_100x90", ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, hu16(90, 100, 5), 16, 16, True, ["dcmcjpeg", "+ee", "+q", "95"], ext, False)
     yield "dcmtk_extended_u8_40x30", ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, u8(30, 40, 6), 8, 8, False, ["dcmcjpeg", "+ee"], ext, False)
     yield "dcmtk_sv1_s16_37x23", ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, s16(23, 37, 7), 16, 16, True, ["dcmcjpeg", "+e1"], sv1, True)
     yield "dcmtk_sv1_u12_64x48", ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, u12(48, 64, 8), 16, 12, False, ["dcmcjpeg", "+e1"], sv1, True, 1.0, -1024.0)
@@ -180,10 +182,13 @@ def cases():
     yield "gdcm_j2k_u8_31x17", ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, u8(17, 31, 43), 8, 8, False, ["gdcmconv", "--j2k"], j2k_ll, True)
     yield "gdcm_j2k_lossy_s16_100x90", ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, s16(90, 100, 44), 16, 16, True, ["gdcmconv", "--j2k", "--lossy", "-q", "45"], j2k, False)
     yield "gdcm_j2k_lossy_u12_64x48", ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, u12(48, 64, 45), 16, 12, False, ["gdcmconv", "--j2k", "--lossy", "-r", "8"], j2k, False, 1.0, -1024.0)
+    yield "gdcm_j2k_lossy_u12_40x24", ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, u12(24, 40, 46), 16, 12, False, ["gdcmconv", "--j2k", "--lossy", "-r", "6"], j2k, False, 1.0, -1024.0)
     yield "cjpeg_restart_gray_100x70", ("cjpeg", "djpeg"), lambda o, w, n: pnm_case(o, w, n, u8(70, 100, 50), ["-grayscale", "-restart", "3B", "-quality", "85"])
     yield "cjpeg_restart_rows_gray_61x45", ("cjpeg", "djpeg"), lambda o, w, n: pnm_case(o, w, n, u8(45, 61, 51), ["-grayscale", "-restart", "1", "-optimize"])
     yield "cjpeg_restart_rgb_50x34", ("cjpeg", "djpeg"), lambda o, w, n: pnm_case(o, w, n, np.stack(
         [u8(34, 50, 52), u8(34, 50, 53), u8(34, 50, 54)], axis=-1), ["-rgb", "-restart", "2B", "-quality", "90"])
+    yield "cjpeg_restart_rgb_26x18", ("cjpeg", "djpeg"), lambda o, w, n: pnm_case(o, w, n, np.stack(
+        [u8(18, 26, 55), u8(18, 26, 56), u8(18, 26, 57)], axis=-1), ["-rgb", "-restart", "2B", "-quality", "80"])
 
 
 def main():
