@@ -180,9 +180,9 @@ def cases():
     yield "gdcm_j2k_u12_64x48", ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, u12(48, 64, 41), 16, 12, False, ["gdcmconv", "--j2k"], j2k_ll, True, 1.0, -1024.0)
     yield "gdcm_j2k_s12_33x45", ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, s12(45, 33, 42), 16, 12, True, ["gdcmconv", "--j2k"], j2k_ll, True)
     yield "gdcm_j2k_u8_31x17", ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, u8(17, 31, 43), 8, 8, False, ["gdcmconv", "--j2k"], j2k_ll, True)
-    yield "gdcm_j2k_lossy_s16_100x90", ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, s16(90, 100, 44), 16, 16, True, ["gdcmconv", "--j2k", "--lossy", "-q", "45"], j2k, False)
-    yield "gdcm_j2k_lossy_u12_64x48", ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, u12(48, 64, 45), 16, 12, False, ["gdcmconv", "--j2k", "--lossy", "-r", "8"], j2k, False, 1.0, -1024.0)
-    yield "gdcm_j2k_lossy_u12_40x24", ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, u12(24, 40, 46), 16, 12, False, ["gdcmconv", "--j2k", "--lossy", "-r", "6"], j2k, False, 1.0, -1024.0)
+    yield "gdcm_j2k_lossy_s16_100x90", ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, hu16(90, 100, 44), 16, 16, True, ["gdcmconv", "--j2k", "--lossy", "--irreversible", "-q", "70"], j2k, False)
+    yield "gdcm_j2k_lossy_u12_64x48", ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, u12(48, 64, 45), 16, 12, False, ["gdcmconv", "--j2k", "--lossy", "-q", "100"], j2k, False, 1.0, -1024.0)
+    yield "gdcm_j2k_lossy_u12_40x24", ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, u12(24, 40, 46), 16, 12, False, ["gdcmconv", "--j2k", "--lossy", "--irreversible", "-q", "90"], j2k, False, 1.0, -1024.0)
     yield "cjpeg_restart_gray_100x70", ("cjpeg", "djpeg"), lambda o, w, n: pnm_case(o, w, n, u8(70, 100, 50), ["-grayscale", "-restart", "3B", "-quality", "85"])
     yield "cjpeg_restart_rows_gray_61x45", ("cjpeg", "djpeg"), lambda o, w, n: pnm_case(o, w, n, u8(45, 61, 51), ["-grayscale", "-restart", "1", "-optimize"])
     yield "cjpeg_restart_rgb_50x34", ("cjpeg", "djpeg"), lambda o, w, n: pnm_case(o, w, n, np.stack(
