@@ -40,7 +40,7 @@ def read(path):
     ds = pydicom.dcmread(path, force=True)
     meta = getattr(ds, "file_meta", None)
     ts = str(meta.TransferSyntaxUID) if meta is not None and "TransferSyntaxUID" in meta else None
-    decoder = "pydicom"
+    decoder, pixels = "pydicom", ds
     if ts is None:  # a raw data set: pydicom sniffed the syntax while reading
         ds.file_meta.TransferSyntaxUID = ImplicitVRLittleEndian if ds.is_implicit_VR else ExplicitVRLittleEndian
     if ts in DECOMPRESSORS:
@@ -54,15 +54,17 @@ def read(path):
             out = os.path.join(tmp, "native.dcm")
             tool = DECOMPRESSORS[ts]
             subprocess.run(tool + [src, out], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            ds = pydicom.dcmread(out)
+            pixels = pydicom.dcmread(out)
             decoder = tool[0]
-    return ds, ts, decoder
+    return ds, pixels, ts, decoder
 
 
-def stored_values(ds):
+def stored_values(ds, pixels):
+    """The pixels decoded from `pixels`, masked and sign-extended as the original header `ds` says
+    (a decompressor may rewrite BitsStored, e.g. gdcmconv --raw writes 16 for 12-bit JPEG 2000)."""
     frames = int(getattr(ds, "NumberOfFrames", 1) or 1)
-    ba, bs, pr = int(ds.BitsAllocated), int(ds.BitsStored), int(ds.PixelRepresentation)
-    arr = ds.pixel_array.reshape(frames, int(ds.Rows), int(ds.Columns))
+    ba, bs, pr = int(pixels.BitsAllocated), int(ds.BitsStored), int(ds.PixelRepresentation)
+    arr = pixels.pixel_array.reshape(frames, int(ds.Rows), int(ds.Columns))
     arr = arr.astype(arr.dtype.newbyteorder("="))  # big endian files come back as '>i2'
     bits = arr.view("u%d" % (ba // 8)).astype(np.int64) & ((1 << bs) - 1)
     if pr == 1:
@@ -71,10 +73,10 @@ def stored_values(ds):
 
 
 def inspect(path):
-    ds, ts, decoder = read(path)
+    ds, pixels, ts, decoder = read(path)
     slope = float(getattr(ds, "RescaleSlope", 1) or 1)
     intercept = float(getattr(ds, "RescaleIntercept", 0) or 0)
-    hu = stored_values(ds) * slope + intercept
+    hu = stored_values(ds, pixels) * slope + intercept
     rounded = np.rint(hu).astype("<i4")
     return {
         "path": path,
