@@ -170,11 +170,7 @@ final class ParsedDicomFile implements DicomFile {
     public float[] huFrame(int frame) throws DicomException {
         checkFrame(frame);
         if (descriptor.samplesPerPixel() != 1) throw fail(descriptor.photometricInterpretation() + " image has no Hounsfield units");
-        int[] stored = pixels.stored(frame);
-        float[] hu = new float[stored.length];
-        double m = slope, b = intercept;
-        for (int i = 0; i < stored.length; i++) hu[i] = (float) (stored[i] * m + b);
-        return hu;
+        return pixels.hu(frame, slope, intercept);
     }
 
     private void checkFrame(int frame) throws DicomException {
