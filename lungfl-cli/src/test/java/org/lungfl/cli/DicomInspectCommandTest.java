@@ -115,6 +115,13 @@ class DicomInspectCommandTest {
     }
 
     @Test
+    void anEmptyFolderIsAFailureNotASilentSuccess(@TempDir Path dir) {
+        Run r = run("dicom", "inspect", "--json", dir.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("lungfl: no files under " + dir + "\n");
+    }
+
+    @Test
     void noPathIsAUsageError() {
         assertThat(run("dicom", "inspect").exit()).isEqualTo(2);
     }
