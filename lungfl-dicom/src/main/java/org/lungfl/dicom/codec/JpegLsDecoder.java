@@ -113,7 +113,7 @@ public final class JpegLsDecoder implements FrameDecoder {
             if (!app && marker != COM) {
                 String what = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC
                         ? "a JPEG (not JPEG-LS) frame header SOF" + (marker - 0xC0)
-                        : "unexpected marker 0xFF" + Integer.toHexString(marker).toUpperCase();
+                        : String.format("unexpected marker 0xFF%02X", marker);
                 throw new CodecException("JPEG-LS: " + what + " at byte " + (pos - 2));
             }
             int start = segment("APP/COM", marker);
@@ -177,6 +177,9 @@ public final class JpegLsDecoder implements FrameDecoder {
         private void readPresetParameters() throws CodecException {
             int p = segment("LSE", LSE);
             int id = pos - p >= 1 ? u8(p) : -1;
+            if (id < 0) {
+                throw new CodecException("JPEG-LS: empty LSE segment");
+            }
             if (id != 1) {
                 throw new CodecException(id == 2 || id == 3
                         ? "JPEG-LS: mapping tables (LSE id " + id + ") are not supported"
