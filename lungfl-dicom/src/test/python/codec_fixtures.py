@@ -4,8 +4,8 @@
 Usage: codec_fixtures.py OUTDIR [CASE...]
 
 With CASE names, only those cases are kept: that is how the small fixtures committed under
-src/test/resources/org/lungfl/dicom/codec/ were made, for machines without the tools:
-  codec_fixtures.py src/test/resources/org/lungfl/dicom/codec s16_24x20.dcmcjpls \
+src/test/resources/org/lungfl/dicom/codec/rle-jpegls/ were made, for machines without the tools:
+  codec_fixtures.py src/test/resources/org/lungfl/dicom/codec/rle-jpegls s16_24x20.dcmcjpls \
       s16_24x20.dcmcrle u12_24x20.gdcm-jls-near2 rgb8_12x10.dcmcjpls-ilv2
 
 Writes small uncompressed DICOM images with synthetic CT-like content, compresses them with

@@ -94,7 +94,7 @@ final class EncoderFixtures {
      */
     static List<Case> committed(String codec) throws IOException {
         try {
-            Path dir = Paths.get(EncoderFixtures.class.getResource("manifest.tsv").toURI()).getParent();
+            Path dir = Paths.get(EncoderFixtures.class.getResource("rle-jpegls/manifest.tsv").toURI()).getParent();
             return parse(dir, new ArrayList<>()).stream().filter(c -> c.codec().equals(codec)).toList();
         } catch (java.net.URISyntaxException e) {
             throw new IOException(e);
