@@ -88,6 +88,24 @@ class JpegLsDecoderTest {
     }
 
     @Test
+    void skipsCommentsApplicationSegmentsFillBytesAndPaddingAfterEoi() throws Exception {
+        EncoderFixtures.Case c = committed("s16_24x20.dcmcjpls");
+        byte[] frame = c.frameBytes();
+        int[] plain = decoder.decode(frame, c.descriptor());
+        int eoi = frame.length - 2;
+        while (!(frame[eoi] == (byte) 0xFF && frame[eoi + 1] == (byte) 0xD9)) {
+            eoi--; // encoders may pad after EOI themselves
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(frame, 0, 2);
+        out.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xFE, 0, 5, 'h', 'i', '!'}); // COM
+        out.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xE8, 0, 7, 'm', 'r', 'f', 'x', 0}); // APP8, no colour transform
+        out.write(frame, 2, eoi - 2);
+        out.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xD9, 0}); // fill byte before EOI, pad after
+        assertThat(decoder.decode(out.toByteArray(), c.descriptor())).isEqualTo(plain);
+    }
+
+    @Test
     void rejectsGolombCodeLongerThanLimit() {
         // All-zero neighbours start run mode; a 0 bit ends the run at once, and the interruption
         // sample's Golomb code then runs into 10 bytes of zeros, past LIMIT − J[0] − 1 = 31.
@@ -118,6 +136,9 @@ class JpegLsDecoderTest {
         byte[] baselineJpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xC0, 0, 11, 8, 0, 16, 0, 16, 1, 1, 0x11, 0};
         assertThatThrownBy(() -> decoder.decode(baselineJpeg, MONO8_16x16))
                 .isInstanceOf(CodecException.class).hasMessageContaining("not JPEG-LS");
+        byte[] colourTransform = {(byte) 0xFF, (byte) 0xE8, 0, 7, 'm', 'r', 'f', 'x', 1};
+        assertThatThrownBy(() -> decoder.decode(codestream(8, 16, 16, colourTransform, 0, new byte[4]), MONO8_16x16))
+                .isInstanceOf(CodecException.class).hasMessageContaining("colour transform");
         byte[] dnl = codestream(8, 0, 16, new byte[0], 0, new byte[4]);
         assertThatThrownBy(() -> decoder.decode(dnl, MONO8_16x16))
                 .isInstanceOf(CodecException.class).hasMessageContaining("DNL");
