@@ -126,6 +126,21 @@ class JpegLsDecoderTest {
     }
 
     @Test
+    void rejectsScanDataLeftOverAfterTheLastLine() throws Exception {
+        EncoderFixtures.Case c = committed("s16_24x20.dcmcjpls");
+        byte[] frame = c.frameBytes();
+        int eoi = frame.length - 2;
+        while (!(frame[eoi] == (byte) 0xFF && frame[eoi + 1] == (byte) 0xD9)) {
+            eoi--;
+        }
+        byte[] longer = new byte[frame.length + 5];
+        System.arraycopy(frame, 0, longer, 0, eoi);
+        System.arraycopy(frame, eoi, longer, eoi + 5, frame.length - eoi); // five zero bytes before EOI
+        assertThatThrownBy(() -> decoder.decode(longer, c.descriptor()))
+                .isInstanceOf(CodecException.class).hasMessageContaining("left after the last line");
+    }
+
+    @Test
     void rejectsFeaturesItDoesNotImplement() {
         byte[] mappingTable = {(byte) 0xFF, (byte) 0xF8, 0, 6, 2, 1, 0, 0};
         assertThatThrownBy(() -> decoder.decode(codestream(8, 16, 16, mappingTable, 0, new byte[4]), MONO8_16x16))
