@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.lungfl.dicom.codec.EncoderFixtures.masked;
 
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -103,6 +108,46 @@ class JpegLsDecoderTest {
         out.write(frame, 2, eoi - 2);
         out.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xD9, 0}); // fill byte before EOI, pad after
         assertThat(decoder.decode(out.toByteArray(), c.descriptor())).isEqualTo(plain);
+    }
+
+    @Test
+    void refusesToAllocateHugeFrames() {
+        // Run mode could code this from a few hundred bytes; the limit stops it before allocating.
+        ImageDescriptor huge = new ImageDescriptor(65535, 65535, 1, 16, 16, 15, 0, "MONOCHROME2", 0);
+        byte[] frame = codestream(16, 65535, 65535, new byte[0], 0, new byte[] {(byte) 0xFF, 0x7F});
+        assertThatThrownBy(() -> decoder.decode(frame, huge))
+                .isInstanceOf(CodecException.class).hasMessageContaining("exceeds the limit");
+    }
+
+    @Test
+    void oneDecoderServesManyThreads() throws Exception {
+        List<EncoderFixtures.Case> cases = EncoderFixtures.committed("jpegls");
+        List<int[]> expected = new ArrayList<>();
+        for (EncoderFixtures.Case c : cases) {
+            expected.add(decoder.decode(c.frameBytes(), c.descriptor()));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                results.add(pool.submit(() -> {
+                    for (int round = 0; round < 50; round++) {
+                        for (int i = 0; i < cases.size(); i++) {
+                            EncoderFixtures.Case c = cases.get(i);
+                            if (!Arrays.equals(decoder.decode(c.frameBytes(), c.descriptor()), expected.get(i))) {
+                                return false;
+                            }
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (Future<Boolean> r : results) {
+                assertThat(r.get(60, TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
