@@ -32,6 +32,8 @@ final class JpegHuffmanTable {
             }
             valueOffset[len] = p - code;
             for (int i = 0; i < n; i++, p++, code++) {
+                // codes of one length must fit in that many bits (libjpeg: JERR_BAD_HUFF_TABLE)
+                if (code >= (1 << len)) throw new CodecException("JPEG: Huffman table has more codes than fit in " + len + " bits");
                 if (dc && symbols[p] > 15) {
                     throw new CodecException("JPEG: DC Huffman table holds category " + symbols[p] + " (at most 15)");
                 }
@@ -42,8 +44,6 @@ final class JpegHuffmanTable {
                 }
             }
             maxCode[len] = code - 1;
-            // codes of one length must fit in that many bits (libjpeg: JERR_BAD_HUFF_TABLE)
-            if (code > (1 << len)) throw new CodecException("JPEG: Huffman table has more codes than fit in " + len + " bits");
             code <<= 1;
         }
         maxCode[17] = Integer.MAX_VALUE; // sentinel: never reached, decode() stops at 16
