@@ -14,6 +14,11 @@ final class JpegHuffmanTable {
     /** Index into values of a code of each length, minus that length's first code. */
     final int[] valueOffset = new int[17];
     final int[] values;
+    /**
+     * For AC tables: when a prefix holds a whole run/size code and its extra bits,
+     * (value << 16) | (run << 8) | total length; 0 otherwise (as stb_image's fast AC table).
+     */
+    final int[] fastAc = new int[1 << LOOKAHEAD];
 
     /**
      * @param counts number of codes of each length 1..16 (index 0 unused)
@@ -47,5 +52,14 @@ final class JpegHuffmanTable {
             code <<= 1;
         }
         maxCode[17] = Integer.MAX_VALUE; // sentinel: never reached, decode() stops at 16
+        if (!dc) {
+            for (int prefix = 0; prefix < lookup.length; prefix++) {
+                int len = lookup[prefix] >>> 8, run = (lookup[prefix] >> 4) & 15, size = lookup[prefix] & 15;
+                if (len == 0 || size == 0 || len + size > LOOKAHEAD) continue;
+                int raw = (prefix >> (LOOKAHEAD - len - size)) & ((1 << size) - 1);
+                int value = raw < (1 << (size - 1)) ? raw - (1 << size) + 1 : raw;
+                fastAc[prefix] = (value << 16) | (run << 8) | (len + size);
+            }
+        }
     }
 }
