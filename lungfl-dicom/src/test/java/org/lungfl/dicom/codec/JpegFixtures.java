@@ -48,12 +48,21 @@ final class JpegFixtures {
     private JpegFixtures() {
     }
 
-    /** Every generated case of the given syntaxes; skips the test (visibly) when the tools are missing. */
+    /**
+     * Every generated case of the given syntaxes. When the tools are missing: one placeholder
+     * case without a codestream, which {@link #assumeAvailable} turns into a visible skip.
+     */
     static Stream<Case> generated(String... syntaxes) {
         List<Case> all = generateOnce();
-        assumeTrue(skipReason == null, () -> skipReason);
+        if (skipReason != null) {
+            return Stream.of(new Case("skipped: " + skipReason, null, null, null, true, 1, 0, 1, 0, null, null));
+        }
         List<String> wanted = List.of(syntaxes);
         return all.stream().filter(c -> wanted.contains(c.syntax()));
+    }
+
+    static void assumeAvailable(Case c) {
+        assumeTrue(c.codestream() != null, c::name);
     }
 
     static Stream<Case> committed(String... syntaxes) throws IOException {
