@@ -150,6 +150,36 @@ def pnm_case(out, work, name, pixels, cjpeg_args):
                    "cjpeg " + " ".join(cjpeg_args))
 
 
+def pillow_j2k_case(out, work, name, pixels, jp2, tile_size):
+    """JPEG 2000 by OpenJPEG through Pillow: a JP2-wrapped and a multi-tile codestream (GDCM writes neither)."""
+    import io
+    from PIL import Image
+    wide = pixels.max() > 255
+    buf = io.BytesIO()
+    options = {"tile_size": tile_size} if tile_size else {}
+    Image.fromarray(pixels.astype(np.uint16 if wide else np.uint8)).save(buf, format="JPEG2000", no_jp2=not jp2, **options)
+    ds = Dataset()
+    ds.Rows, ds.Columns = pixels.shape
+    ds.SamplesPerPixel = 1
+    ds.BitsAllocated = 16 if wide else 8
+    ds.BitsStored = 12 if wide else 8
+    ds.HighBit = ds.BitsStored - 1
+    ds.PixelRepresentation = 0
+    ds.PhotometricInterpretation = "MONOCHROME2"
+    write_case(out, name, buf.getvalue(), ds, "1.2.840.10008.1.2.4.90", True, pixels.reshape(-1), 1.0, 0.0, None,
+               f"Pillow/OpenJPEG jp2={jp2} tiles={tile_size}")
+
+
+def available(tool):
+    if tool == "pillow-openjpeg":
+        try:
+            from PIL import features
+            return features.check("jpg_2000")
+        except ImportError:
+            return False
+    return shutil.which(tool) is not None
+
+
 def cases():
     d = density
     u8 = lambda r, c, s: np.round(d(r, c, s) * 250).astype(np.int64)
@@ -183,6 +213,9 @@ def cases():
     yield "gdcm_j2k_lossy_s16_100x90", j2k, ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, hu16(90, 100, 44), 16, 16, True, ["gdcmconv", "--j2k", "--lossy", "--irreversible", "-q", "70"], j2k, False)
     yield "gdcm_j2k_lossy_u12_64x48", j2k, ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, u12(48, 64, 45), 16, 12, False, ["gdcmconv", "--j2k", "--lossy", "-q", "100"], j2k, False, 1.0, -1024.0)
     yield "gdcm_j2k_lossy_u12_40x24", j2k, ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, u12(24, 40, 46), 16, 12, False, ["gdcmconv", "--j2k", "--lossy", "--irreversible", "-q", "90"], j2k, False, 1.0, -1024.0)
+    yield "pillow_jp2_u12_40x24", j2k_ll, ("pillow-openjpeg",), lambda o, w, n: pillow_j2k_case(o, w, n, u12(24, 40, 47), True, None)
+    yield "pillow_j2k_tiles_u8_53x37", j2k_ll, ("pillow-openjpeg",), lambda o, w, n: pillow_j2k_case(o, w, n, u8(37, 53, 48), False, (16, 16))
+    yield "pillow_jp2_tiles_u8_40x24", j2k_ll, ("pillow-openjpeg",), lambda o, w, n: pillow_j2k_case(o, w, n, u8(24, 40, 49), True, (16, 16))
     yield "cjpeg_restart_gray_100x70", base, ("cjpeg", "djpeg"), lambda o, w, n: pnm_case(o, w, n, u8(70, 100, 50), ["-grayscale", "-restart", "3B", "-quality", "85"])
     yield "cjpeg_restart_rows_gray_61x45", base, ("cjpeg", "djpeg"), lambda o, w, n: pnm_case(o, w, n, u8(45, 61, 51), ["-grayscale", "-restart", "1", "-optimize"])
     yield "cjpeg_restart_rgb_50x34", base, ("cjpeg", "djpeg"), lambda o, w, n: pnm_case(o, w, n, np.stack(
@@ -201,7 +234,7 @@ def main():
     for name, syntax, tools, make in cases():
         if wanted and name not in wanted:
             continue
-        missing = [t for t in tools if shutil.which(t) is None]
+        missing = [t for t in tools if not available(t)]
         if missing:
             skipped.append(f"{name}\t{syntax}\t{', '.join(missing)} not installed")
             continue
