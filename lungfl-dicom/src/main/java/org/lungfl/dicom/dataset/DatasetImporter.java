@@ -47,7 +47,7 @@ public final class DatasetImporter {
 
     /** What one run did. Keys are cache keys (folder names or salted hashes), never PatientIDs. */
     public record Summary(
-            List<String> imported,
+            List<Manifest.Entry> imported,
             List<String> alreadyDone,
             List<Manifest.Skip> skipped,
             Map<Path, String> unreadableFiles,
@@ -91,7 +91,7 @@ public final class DatasetImporter {
         String fingerprint = plan.preprocessFingerprint();
         Preprocessor preprocessor = new Preprocessor(plan.preprocess());
         SeriesVolumeLoader loader = new SeriesVolumeLoader(preprocessor, source, pool);
-        List<String> imported = new ArrayList<>();
+        List<Manifest.Entry> imported = new ArrayList<>();
         List<String> alreadyDone = new ArrayList<>();
         Map<Path, String> unreadable = new TreeMap<>();
         Set<String> seen = new HashSet<>();
@@ -140,11 +140,12 @@ public final class DatasetImporter {
                 Npy.Array volume = preprocessor.normalizeAndFrame(loaded.volume());
                 String file = key + ".npy";
                 AtomicFiles.write(cacheDir.resolve(file), out -> Npy.write(out, volume.shape(), volume.data()));
-                manifest.put(new Manifest.Entry(key, label.value(), file, volume.shape(), fingerprint,
+                Manifest.Entry entry = new Manifest.Entry(key, label.value(), file, volume.shape(), fingerprint,
                         series.seriesInstanceUid(), new int[] {series.sliceCount(), series.rows(), series.columns()},
                         new double[] {series.sliceSpacing(), series.pixelSpacing()[0], series.pixelSpacing()[1]},
-                        choice.reason(), series.warnings(), scan.unreadable.size() + loaded.unreadable().size()));
-                imported.add(key);
+                        choice.reason(), series.warnings(), scan.unreadable.size() + loaded.unreadable().size());
+                manifest.put(entry);
+                imported.add(entry);
                 slices += series.sliceCount() - loaded.unreadable().size();
             } catch (UserFacingException e) {
                 skipped.add(new Manifest.Skip(folderName, e.getMessage()));
