@@ -42,7 +42,8 @@ final class BenchImportCommand implements Callable<Integer> {
     @Option(names = "--slices", defaultValue = "150", description = "Slices per generated series, 512x512 (default: ${DEFAULT-VALUE}).")
     int slices;
 
-    @Option(names = "--dicom", paramLabel = "DIR", description = "Use these patient folders instead of generating series.")
+    @Option(names = "--dicom", paramLabel = "DIR",
+            description = "Use the patient folders in DIR (generated there, and kept, when DIR is missing or empty).")
     Path dicom;
 
     @Option(names = "--plan", defaultValue = "demo", paramLabel = "demo|standard|FILE", description = "Plan (default: ${DEFAULT-VALUE}).")
@@ -70,9 +71,8 @@ final class BenchImportCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path work = Files.createTempDirectory("lungfl-bench-import");
         try {
-            Path dir = dicom;
-            if (dir == null) {
-                dir = work.resolve("dicom");
+            Path dir = dicom == null ? work.resolve("dicom") : dicom;
+            if (isMissingOrEmpty(dir)) {
                 System.err.printf("generating %d series x %d slices of 512x512 in %s ...%n", series, slices, dir);
                 generate(dir, series, slices);
             }
@@ -156,6 +156,13 @@ final class BenchImportCommand implements Callable<Integer> {
                 writer.write(new CtImage(meta, Uids.fromName(base + "/" + z), z + 1,
                         new double[] {-pixel * 256, -pixel * 256, zmm}, zmm, px), folder.resolve(name));
             }
+        }
+    }
+
+    private static boolean isMissingOrEmpty(Path dir) throws IOException {
+        if (!Files.exists(dir)) return true;
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
         }
     }
 
