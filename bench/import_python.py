@@ -6,7 +6,7 @@ HU = stored * slope + intercept (padding -> air), scipy.ndimage.zoom(order=1) to
 spacing, clip to the HU window, scale to [0, 1], subtract the mean, crop/pad to the target
 shape about the body centre (largest component above -500 HU), numpy.save.
 
-Prints one JSON line: {"slices": N, "patients": P, "seconds": S, "maxrss_kb": K}.
+Prints one JSON line: {"slices": N, "patients": P, "seconds": S, "cpu_seconds": C, "maxrss_kb": K}.
 Uses one process, as such scripts do. Run with /usr/bin/python3 (Debian's pydicom, numpy, scipy).
 """
 import argparse
@@ -85,6 +85,8 @@ def main():
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     t0 = time.perf_counter()
+    start = resource.getrusage(resource.RUSAGE_SELF)
+    cpu0 = start.ru_utime + start.ru_stime
     slices = patients = 0
     for patient in sorted(os.listdir(a.dicom)):
         folder = os.path.join(a.dicom, patient)
@@ -96,7 +98,9 @@ def main():
         slices += vol.shape[0]
         patients += 1
     seconds = time.perf_counter() - t0
-    print(json.dumps({"slices": slices, "patients": patients, "seconds": seconds,
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = usage.ru_utime + usage.ru_stime - cpu0
+    print(json.dumps({"slices": slices, "patients": patients, "seconds": seconds, "cpu_seconds": cpu,
                       "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 
 

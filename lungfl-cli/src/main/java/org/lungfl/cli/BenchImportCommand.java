@@ -82,6 +82,7 @@ final class BenchImportCommand implements Callable<Integer> {
             System.gc();
             resetPeakRss();
             ExecutorService pool = Executors.newFixedThreadPool(n, DatasetImportCommand.daemon());
+            long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             DatasetImporter.Summary s;
             try {
@@ -95,23 +96,27 @@ final class BenchImportCommand implements Callable<Integer> {
                 pool.shutdownNow();
             }
             double javaSeconds = (System.nanoTime() - t0) / 1e9;
+            double javaCpu = (processCpuNanos() - cpu0) / 1e9;
             long javaRssKb = peakRssKb();
             if (s.imported().isEmpty()) throw new UserFacingException("bench import: nothing imported; " + s.skipped());
             double javaRate = s.slicesImported() / javaSeconds;
 
             out.printf(Locale.ROOT, "bench import: %d patient(s), %d slices, plan %s %s%n", s.imported().size(), s.slicesImported(),
                     p.name(), java.util.Arrays.toString(p.preprocess().targetShape()));
-            out.printf(Locale.ROOT, "LungFL (%d threads): %8.1f slices/s  %6.2f s  peak RSS %5d MB%n", n, javaRate, javaSeconds,
-                    javaRssKb / 1024);
+            out.printf(Locale.ROOT, "LungFL (%d threads): %8.1f slices/s  %6.2f s wall  %6.2f s CPU (%6.1f slices/CPU-s)  peak RSS %5d MB%n",
+                    n, javaRate, javaSeconds, javaCpu, s.slicesImported() / javaCpu, javaRssKb / 1024);
             out.flush();
             if (noPython) return 0;
 
             JsonNode py = runPython(dir, work.resolve("cache-python"), p);
-            double pyRate = py.get("slices").asDouble() / py.get("seconds").asDouble();
-            out.printf(Locale.ROOT, "Python (1 process):  %8.1f slices/s  %6.2f s  peak RSS %5d MB%n", pyRate,
-                    py.get("seconds").asDouble(), py.get("maxrss_kb").asLong() / 1024);
-            out.printf(Locale.ROOT, "ratio: LungFL / Python = %.2fx slices/s, %.2fx peak memory%n", javaRate / pyRate,
-                    (double) javaRssKb / py.get("maxrss_kb").asLong());
+            double pySlices = py.get("slices").asDouble();
+            double pyRate = pySlices / py.get("seconds").asDouble();
+            double pyCpu = py.get("cpu_seconds").asDouble();
+            out.printf(Locale.ROOT, "Python (1 process):  %8.1f slices/s  %6.2f s wall  %6.2f s CPU (%6.1f slices/CPU-s)  peak RSS %5d MB%n",
+                    pyRate, py.get("seconds").asDouble(), pyCpu, pySlices / pyCpu, py.get("maxrss_kb").asLong() / 1024);
+            out.printf(Locale.ROOT, "ratio LungFL/Python: %.2fx slices/s (wall), %.2fx slices per CPU-second, %.2fx peak memory%n",
+                    javaRate / pyRate, (s.slicesImported() / javaCpu) / (pySlices / pyCpu), (double) javaRssKb / py.get("maxrss_kb").asLong());
+            out.println("(wall-clock ratios depend on what else runs on the machine; the CPU-second ratio much less)");
             return 0;
         } finally {
             deleteTree(work);
@@ -222,6 +227,11 @@ final class BenchImportCommand implements Callable<Integer> {
         } catch (IOException | UnsupportedOperationException ignored) {
             // not Linux or not permitted: the peak then covers the whole process
         }
+    }
+
+    private static long processCpuNanos() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
     }
 
     static long peakRssKb() {

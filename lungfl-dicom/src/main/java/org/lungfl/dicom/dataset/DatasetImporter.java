@@ -27,13 +27,17 @@ import org.lungfl.dicom.series.DicomSource;
 import org.lungfl.dicom.series.SeriesAssembler;
 import org.lungfl.dicom.series.SeriesChooser;
 import org.lungfl.dicom.series.SliceHeader;
+import org.lungfl.dicom.volume.HuVolume;
 import org.lungfl.dicom.volume.Preprocessor;
-import org.lungfl.dicom.volume.SeriesVolumeLoader;
+import org.lungfl.dicom.volume.SliceDecoder;
+import org.lungfl.dicom.volume.VolumeStacker;
 
 /**
  * {@code DIR/<patient>/...} → {@code CACHE/<key>.npy} + {@code CACHE/manifest.json}. One folder per
  * patient, any layout and file names below it. Patients are done one after another, the files of
- * each in parallel on the given pool. Nothing here stops on one bad file or patient: it is skipped,
+ * each in parallel on the given pool. Every file is read once: its header is kept and its pixels
+ * are decoded straight to the plan's in-plane spacing (small), then the series is chosen and its
+ * slices stacked along z. Nothing here stops on one bad file or patient: it is skipped,
  * remembered and reported in the {@link Summary}.
  */
 public final class DatasetImporter {
@@ -90,7 +94,7 @@ public final class DatasetImporter {
 
         String fingerprint = plan.preprocessFingerprint();
         Preprocessor preprocessor = new Preprocessor(plan.preprocess());
-        SeriesVolumeLoader loader = new SeriesVolumeLoader(preprocessor, source, pool);
+        SliceDecoder decoder = new SliceDecoder(plan.preprocess().spacingMm());
         List<Manifest.Entry> imported = new ArrayList<>();
         List<String> alreadyDone = new ArrayList<>();
         Map<Path, String> unreadable = new TreeMap<>();
@@ -112,7 +116,7 @@ public final class DatasetImporter {
                         continue;
                     }
                 }
-                Scan scan = scan(folder, manifest.salt(), labels.layout());
+                Scan scan = scan(folder, manifest.salt(), labels.layout(), decoder);
                 unreadable.putAll(scan.unreadable);
                 String key = scan.key;
                 if (key == null) {
@@ -135,18 +139,18 @@ public final class DatasetImporter {
                     continue;
                 }
                 CtSeries series = choice.series();
-                SeriesVolumeLoader.Loaded loaded = loader.load(series);
-                unreadable.putAll(loaded.unreadable());
-                Npy.Array volume = preprocessor.normalizeAndFrame(loaded.volume());
+                List<SliceDecoder.Slice> decoded = series.slices().stream().map(h -> scan.slices.get(h.path())).toList();
+                HuVolume hu = VolumeStacker.stack(decoded, series.positions(), plan.preprocess().spacingMm());
+                Npy.Array volume = preprocessor.normalizeAndFrame(hu);
                 String file = key + ".npy";
                 AtomicFiles.write(cacheDir.resolve(file), out -> Npy.write(out, volume.shape(), volume.data()));
                 Manifest.Entry entry = new Manifest.Entry(key, label.value(), file, volume.shape(), fingerprint,
                         series.seriesInstanceUid(), new int[] {series.sliceCount(), series.rows(), series.columns()},
                         new double[] {series.sliceSpacing(), series.pixelSpacing()[0], series.pixelSpacing()[1]},
-                        choice.reason(), series.warnings(), scan.unreadable.size() + loaded.unreadable().size());
+                        choice.reason(), series.warnings(), scan.unreadable.size());
                 manifest.put(entry);
                 imported.add(entry);
-                slices += series.sliceCount() - loaded.unreadable().size();
+                slices += series.sliceCount();
             } catch (UserFacingException e) {
                 skipped.add(new Manifest.Skip(folderName, e.getMessage()));
             } catch (IOException e) {
@@ -170,33 +174,37 @@ public final class DatasetImporter {
         return new Summary(imported, alreadyDone, skipped, unreadable, withoutData, slices);
     }
 
-    /** The headers of every readable file in one patient folder, and the patient's cache key. */
-    private record Scan(String key, String problem, List<SliceHeader> headers, Map<Path, String> unreadable) {}
+    /** Every readable file of one patient folder (header and decoded slice), and the patient's cache key. */
+    private record Scan(String key, String problem, List<SliceHeader> headers, Map<Path, SliceDecoder.Slice> slices,
+            Map<Path, String> unreadable) {}
 
-    private Scan scan(Path folder, String salt, Labels.Layout layout) throws IOException {
+    private Scan scan(Path folder, String salt, Labels.Layout layout, SliceDecoder decoder) throws IOException {
         List<Path> files;
         try (Stream<Path> s = Files.walk(folder)) {
             files = s.filter(Files::isRegularFile)
                     .filter(p -> !p.getFileName().toString().startsWith(".") && !p.getFileName().toString().equals("DICOMDIR"))
                     .sorted().toList();
         }
-        record Read(SliceHeader header, String key) {}
+        record Read(SliceHeader header, SliceDecoder.Slice slice, String key) {}
         List<Future<Read>> futures = new ArrayList<>(files.size());
         for (Path f : files) {
             futures.add(pool.submit(() -> {
                 DicomFile d = source.read(f);
                 // The PatientID is hashed here and goes no further.
                 String key = layout == Labels.Layout.PATIENT_ID ? patientKey(salt, d.patientId()) : null;
-                return new Read(SliceHeader.of(d), key);
+                SliceHeader h = SliceHeader.of(d);
+                return new Read(h, decoder.decode(d, h), key);
             }));
         }
         List<SliceHeader> headers = new ArrayList<>(files.size());
+        Map<Path, SliceDecoder.Slice> slices = new java.util.HashMap<>();
         Map<Path, String> unreadable = new LinkedHashMap<>();
         Set<String> keys = new HashSet<>();
         for (int i = 0; i < futures.size(); i++) {
             try {
                 Read r = futures.get(i).get();
                 headers.add(r.header());
+                if (r.slice() != null) slices.put(r.header().path(), r.slice());
                 if (r.key() != null) keys.add(r.key());
             } catch (ExecutionException e) {
                 Throwable c = e.getCause();
@@ -210,15 +218,15 @@ public final class DatasetImporter {
         String folderName = folder.getFileName().toString();
         if (headers.isEmpty()) {
             return new Scan(null, files.isEmpty() ? "empty folder" : "no readable DICOM file (" + unreadable.size() + " unreadable)",
-                    headers, unreadable);
+                    headers, slices, unreadable);
         }
-        if (layout == Labels.Layout.DSB2017) return new Scan(folderName, null, headers, unreadable);
+        if (layout == Labels.Layout.DSB2017) return new Scan(folderName, null, headers, slices, unreadable);
         keys.remove(null);
         if (keys.size() != 1) {
             return new Scan(null, keys.isEmpty() ? "no PatientID in any file"
-                    : "files of " + keys.size() + " different PatientIDs in one folder", headers, unreadable);
+                    : "files of " + keys.size() + " different PatientIDs in one folder", headers, slices, unreadable);
         }
-        return new Scan(keys.iterator().next(), null, headers, unreadable);
+        return new Scan(keys.iterator().next(), null, headers, slices, unreadable);
     }
 
     private static Map<String, Labels.Label> keyed(Labels labels, String salt) {
