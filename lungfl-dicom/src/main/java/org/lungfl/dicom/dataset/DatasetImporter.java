@@ -115,6 +115,14 @@ public final class DatasetImporter {
                         alreadyDone.add(folderName);
                         continue;
                     }
+                } else {
+                    // Resume without decoding the folder: one file's PatientID names the patient.
+                    String peeked = peekKey(folder, manifest.salt());
+                    if (peeked != null && manifest.isDone(peeked, fingerprint)) {
+                        seen.add(peeked);
+                        alreadyDone.add(peeked);
+                        continue;
+                    }
                 }
                 Scan scan = scan(folder, manifest.salt(), labels.layout(), decoder);
                 unreadable.putAll(scan.unreadable);
@@ -153,6 +161,9 @@ public final class DatasetImporter {
                 slices += series.sliceCount();
             } catch (UserFacingException e) {
                 skipped.add(new Manifest.Skip(folderName, e.getMessage()));
+            } catch (RuntimeException e) {
+                // A bug or an unforeseen input must cost one patient, not the whole import.
+                skipped.add(new Manifest.Skip(folderName, "internal error: " + e));
             } catch (IOException e) {
                 throw new UserFacingException(cacheDir + ": cannot write: " + e.getMessage(), e);
             } finally {
@@ -208,8 +219,9 @@ public final class DatasetImporter {
                 if (r.key() != null) keys.add(r.key());
             } catch (ExecutionException e) {
                 Throwable c = e.getCause();
-                if (!(c instanceof UserFacingException)) throw new IllegalStateException("reading " + files.get(i), c);
-                unreadable.put(files.get(i), c.getMessage());
+                if (c instanceof Error err) throw err;
+                // DicomException says "FILE: reason"; anything else is a reader bug, still only this file's loss.
+                unreadable.put(files.get(i), c instanceof UserFacingException ? c.getMessage() : files.get(i) + ": internal error: " + c);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new UserFacingException("interrupted");
@@ -227,6 +239,21 @@ public final class DatasetImporter {
                     : "files of " + keys.size() + " different PatientIDs in one folder", headers, slices, unreadable);
         }
         return new Scan(keys.iterator().next(), null, headers, slices, unreadable);
+    }
+
+    /** The key of the first readable file with a PatientID in the folder, or null. */
+    private String peekKey(Path folder, String salt) throws IOException {
+        try (Stream<Path> s = Files.walk(folder)) {
+            for (Path f : (Iterable<Path>) s.filter(Files::isRegularFile).sorted()::iterator) {
+                try {
+                    String key = patientKey(salt, source.read(f).patientId());
+                    if (key != null) return key;
+                } catch (UserFacingException e) {
+                    // unreadable: try the next one; the full scan reports it
+                }
+            }
+        }
+        return null;
     }
 
     private static Map<String, Labels.Label> keyed(Labels labels, String salt) {
