@@ -146,6 +146,7 @@ final class ParsedDicomFile implements DicomFile {
     @Override public String sopClassUid() { return ds.string(Tag.SOP_CLASS_UID); }
     @Override public String sopInstanceUid() { return ds.string(Tag.SOP_INSTANCE_UID); }
     @Override public String modality() { return ds.string(Tag.MODALITY); }
+    @Override public String patientId() { return ds.string(Tag.PATIENT_ID); }
     @Override public String studyInstanceUid() { return ds.string(Tag.STUDY_INSTANCE_UID); }
     @Override public String seriesInstanceUid() { return ds.string(Tag.SERIES_INSTANCE_UID); }
     @Override public Integer instanceNumber() { return instanceNumber; }

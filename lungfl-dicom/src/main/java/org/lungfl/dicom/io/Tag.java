@@ -9,6 +9,8 @@ public final class Tag {
     public static final int SOP_CLASS_UID = 0x00080016;
     public static final int SOP_INSTANCE_UID = 0x00080018;
     public static final int MODALITY = 0x00080060;
+    /** Identifies a patient: read only for DicomFile.patientId(), never logged. */
+    public static final int PATIENT_ID = 0x00100020;
     public static final int SLICE_THICKNESS = 0x00180050;
     public static final int GANTRY_DETECTOR_TILT = 0x00181120;
     public static final int STUDY_INSTANCE_UID = 0x0020000D;
