@@ -21,6 +21,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.lungfl.core.model.TensorSpec;
 import org.lungfl.core.tensor.DType;
 import org.lungfl.core.tensor.Tensor;
 
@@ -66,8 +67,24 @@ public final class SafeTensors {
             throw new SafeTensorsException("header length " + headerLen + " exceeds the " + (file.length - 8) + " bytes present");
         }
         int dataStart = 8 + (int) headerLen;
-        ObjectNode header = parseHeader(file, (int) headerLen);
+        Layout layout = layout(file, 8, (int) headerLen, file.length - (long) dataStart, limits);
+        List<Entry> entries = layout.entries();
+        Map<String, String> metadata = layout.metadata();
 
+        List<Tensor> tensors = new ArrayList<>(entries.size());
+        for (Entry e : entries) tensors.add(e.decode(buf, dataStart));
+        return new Contents(new Weights(tensors), metadata);
+    }
+
+    /** A validated header: tensor entries in data order (offsets relative to the data start) and metadata. */
+    record Layout(List<Entry> entries, Map<String, String> metadata) {}
+
+    /**
+     * Parses and checks the JSON header at {@code file[offset, offset + len)} against {@code dataLen}
+     * bytes of tensor data: shared by the in-memory reader and {@link SafeTensorsFile}.
+     */
+    static Layout layout(byte[] file, int offset, int len, long dataLen, Limits limits) {
+        ObjectNode header = parseHeader(file, offset, len);
         Map<String, String> metadata = new LinkedHashMap<>();
         List<Entry> entries = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
@@ -85,7 +102,6 @@ public final class SafeTensors {
         // The format requires the data to be fully covered, without holes or overlaps.
         entries.sort(Comparator.comparingLong(Entry::begin));
         long expected = 0;
-        long dataLen = file.length - (long) dataStart;
         for (Entry e : entries) {
             if (e.begin != expected) {
                 throw new SafeTensorsException("tensor '" + e.name + "' starts at byte " + e.begin + ", expected " + expected
@@ -100,19 +116,16 @@ public final class SafeTensors {
         if (expected != dataLen) {
             throw new SafeTensorsException((dataLen - expected) + " bytes after the last tensor are not described by the header");
         }
-
-        List<Tensor> tensors = new ArrayList<>(entries.size());
-        for (Entry e : entries) tensors.add(e.decode(buf, dataStart));
-        return new Contents(new Weights(tensors), metadata);
+        return new Layout(entries, metadata);
     }
 
-    private static ObjectNode parseHeader(byte[] file, int len) {
+    private static ObjectNode parseHeader(byte[] file, int offset, int len) {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(file, 8, len))
+                    .decode(ByteBuffer.wrap(file, offset, len))
                     .toString();
         } catch (CharacterCodingException e) {
             throw new SafeTensorsException("header is not valid UTF-8");
@@ -139,7 +152,7 @@ public final class SafeTensors {
         }
     }
 
-    private record Entry(String name, DType dtype, int[] shape, long begin, long end) {
+    record Entry(String name, DType dtype, int[] shape, long begin, long end) {
         Tensor decode(ByteBuffer buf, int dataStart) {
             int n = Math.toIntExact(Tensor.elementCount(shape));
             ByteBuffer slice = buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
@@ -208,18 +221,41 @@ public final class SafeTensors {
 
     /** Encodes the tensors in their given order with string metadata (may be empty). */
     public static byte[] write(Weights weights, Map<String, String> metadata) {
+        List<Tensor> tensors = weights.tensors();
+        List<TensorSpec> layout = new ArrayList<>(tensors.size());
+        for (Tensor t : tensors) layout.add(new TensorSpec(t.name(), t.dtype(), t.shape()));
+        byte[] head = header(layout, metadata);
+        long total = head.length + dataBytes(layout);
+        if (total > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("weights too large for one array: " + total + " bytes");
+        ByteBuffer out = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
+        out.put(head);
+        for (Tensor t : tensors) {
+            switch (t.dtype()) {
+                case F32 -> out.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(t.floats());
+                case I64 -> out.slice().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(t.longs());
+            }
+            out.position(out.position() + t.size() * t.dtype().bytes());
+        }
+        return out.array();
+    }
+
+    /**
+     * The 8-byte length and the JSON header for tensors laid out in this order, padded with spaces
+     * so the data starts 8-byte aligned, as the reference writer does. The data follows directly.
+     */
+    public static byte[] header(List<TensorSpec> layout, Map<String, String> metadata) {
         ObjectNode header = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = header.putObject(METADATA_KEY);
             metadata.forEach(meta::put);
         }
         long offset = 0;
-        for (Tensor t : weights.tensors()) {
+        for (TensorSpec t : layout) {
             ObjectNode e = header.putObject(t.name());
             e.put("dtype", t.dtype().name());
             ArrayNode shape = e.putArray("shape");
             for (int d : t.shape()) shape.add(d);
-            long len = (long) t.size() * t.dtype().bytes();
+            long len = Tensor.elementCount(t.shape()) * t.dtype().bytes();
             e.putArray("data_offsets").add(offset).add(offset + len);
             offset += len;
         }
@@ -229,21 +265,17 @@ public final class SafeTensors {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        // Pad the header with spaces so the data starts 8-byte aligned, as the reference writer does.
         int headerLen = (json.length + 7) & ~7;
-        long total = 8L + headerLen + offset;
-        if (total > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("weights too large for one array: " + total + " bytes");
-        ByteBuffer out = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out = ByteBuffer.allocate(8 + headerLen).order(ByteOrder.LITTLE_ENDIAN);
         out.putLong(headerLen).put(json);
-        for (int i = json.length; i < headerLen; i++) out.put((byte) ' ');
-        for (Tensor t : weights.tensors()) {
-            switch (t.dtype()) {
-                case F32 -> out.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(t.floats());
-                case I64 -> out.slice().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(t.longs());
-            }
-            out.position(out.position() + t.size() * t.dtype().bytes());
-        }
+        while (out.hasRemaining()) out.put((byte) ' ');
         return out.array();
+    }
+
+    static long dataBytes(List<TensorSpec> layout) {
+        long n = 0;
+        for (TensorSpec t : layout) n += Tensor.elementCount(t.shape()) * t.dtype().bytes();
+        return n;
     }
 
     private static String firstLine(String s) {

@@ -1,0 +1,434 @@
+package org.lungfl.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.Closeable;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.lungfl.core.UserFacingException;
+import org.lungfl.core.aggregation.AggregationStrategy;
+import org.lungfl.core.aggregation.Contribution;
+import org.lungfl.core.plan.FederationPlan;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The federation's state machine: a queue of capacity K with one slot per client, and an
+ * aggregation of the oldest K whenever K are waiting. State changes happen under this object's
+ * lock, so racing uploads produce exactly one aggregation per K updates; the slow parts (writing
+ * the upload, averaging) run outside it. Aggregations run one at a time on their own thread.
+ *
+ * <p>Crash safety, in order: an upload is fsynced under a temporary name, renamed into the queue,
+ * audited, then acknowledged. An aggregation writes the new version (its metadata lists the
+ * contributors), then audits, then deletes the consumed queue files. On start, queue files listed
+ * in a kept version are deleted as consumed and missing audit lines are written from the version.
+ */
+public final class AggregationService implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger("org.lungfl.server.aggregation");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int HISTORY = 100;
+
+    /** The server's answer to an accepted (or already accepted) upload. */
+    public record Accepted(String updateId, boolean duplicate, int queueSize, boolean aggregated, long globalVersion) {}
+
+    /** One completed aggregation, for {@code history}, logs and metrics. */
+    public record Round(long version, int contributors, long samples, double meanStaleness, long maxStaleness, long millis,
+            long allocatedBytes, Instant at) {}
+
+    /** A consistent picture for {@code /status} and the console. */
+    public record Snapshot(int queueSize, int capacity, long globalVersion, List<QueuedUpdate> queued, long roundsCompleted,
+            Instant lastAggregationAt, boolean aggregating) {}
+
+    private final FederationPlan plan;
+    private final AggregationStrategy strategy;
+    private final int capacity;
+    private final int retention;
+    private final ModelStore models;
+    private final UpdateQueue queue;
+    private final AuditLog audit;
+    private final ExecutorService aggregator = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "aggregation");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final TreeMap<Long, QueuedUpdate> waiting = new TreeMap<>();
+    private final Map<String, QueuedUpdate> waitingByClient = new HashMap<>();
+    private final Set<String> seen = new HashSet<>();
+    private final Deque<Round> history = new ArrayDeque<>();
+    private long nextSeq = 1;
+    private int inFlight;
+
+    private AggregationService(FederationPlan plan, int capacity, int retention, Path dataDir) throws IOException {
+        if (capacity < 1) throw new UserFacingException("--max-clients must be at least 1, not " + capacity);
+        if (retention < 1) throw new UserFacingException("version retention must be at least 1, not " + retention);
+        this.plan = plan;
+        this.strategy = AggregationStrategy.of(plan.aggregation());
+        this.capacity = capacity;
+        this.retention = retention;
+        Files.createDirectories(dataDir);
+        checkPlan(dataDir, plan);
+        this.audit = new AuditLog(dataDir);
+        this.models = new ModelStore(dataDir, plan);
+        this.queue = new UpdateQueue(dataDir);
+    }
+
+    /** Opens (or creates) a data directory and recovers its queue and versions after any crash. */
+    public static AggregationService open(Path dataDir, FederationPlan plan, int capacity, int retention) throws IOException {
+        AggregationService s = new AggregationService(plan, capacity, retention, dataDir);
+        s.recover(dataDir);
+        return s;
+    }
+
+    /** A data dir belongs to one plan: weights of another would be meaningless. */
+    private static void checkPlan(Path dataDir, FederationPlan plan) throws IOException {
+        Path file = dataDir.resolve("plan.json");
+        if (Files.exists(file)) {
+            FederationPlan stored = FederationPlan.parse(Files.readAllBytes(file), file.toString());
+            if (!stored.fingerprint().equals(plan.fingerprint())) {
+                throw new UserFacingException("data dir " + dataDir + " belongs to plan '" + stored.name() + "' (fingerprint "
+                        + stored.fingerprint().substring(0, 12) + "), not to plan '" + plan.name() + "' (" + plan.fingerprint().substring(0, 12)
+                        + "): start with --plan " + file + " or use another --data-dir");
+            }
+            if (java.util.Arrays.equals(stored.toJson(), plan.toJson())) return;
+        }
+        DurableFiles.write(file, plan.toJson());
+    }
+
+    private void recover(Path dataDir) throws IOException {
+        Map<Long, String> addressBySeq = new HashMap<>();
+        Set<Long> audited = new HashSet<>();
+        long[] maxSeq = {0};
+        AuditLog.scan(dataDir, e -> {
+            String event = e.path("event").asText();
+            if (e.has("seq")) maxSeq[0] = Math.max(maxSeq[0], e.get("seq").asLong());
+            if (event.equals("received")) {
+                seen.add(QueuedUpdate.key(e.path("client_id").asText(), e.path("update_id").asText()));
+                addressBySeq.put(e.get("seq").asLong(), e.path("address").asText("unknown"));
+            } else if (event.equals("aggregated")) {
+                audited.add(e.path("version").asLong());
+                for (JsonNode c : e.path("contributors")) {
+                    seen.add(QueuedUpdate.key(c.path("client_id").asText(), c.path("update_id").asText()));
+                    maxSeq[0] = Math.max(maxSeq[0], c.path("seq").asLong());
+                }
+                remember(roundOf(e));
+            }
+        });
+
+        // What each kept version consumed: its own metadata is the commit record.
+        Map<String, Long> consumedBy = new HashMap<>();
+        for (long v : models.kept()) {
+            if (v == 0) continue;
+            Map<String, String> meta = models.metadata(v);
+            ArrayNode contributors = (ArrayNode) JSON.readTree(meta.get("contributors"));
+            for (JsonNode c : contributors) {
+                String key = QueuedUpdate.key(c.path("client_id").asText(), c.path("update_id").asText());
+                consumedBy.put(key, v);
+                seen.add(key);
+                maxSeq[0] = Math.max(maxSeq[0], c.path("seq").asLong());
+            }
+            if (!audited.contains(v) && v > audited.stream().mapToLong(Long::longValue).max().orElse(0)) {
+                ObjectNode e = aggregatedEvent(v, meta, contributors);
+                e.put("recovered", true);
+                audit.append(e, true);
+                remember(roundOf(e));
+            }
+        }
+
+        List<QueuedUpdate> consumed = new ArrayList<>();
+        List<QueuedUpdate> replaced = new ArrayList<>();
+        for (QueuedUpdate u : queue.load(addressBySeq)) {
+            maxSeq[0] = Math.max(maxSeq[0], u.seq());
+            if (consumedBy.containsKey(u.key())) {
+                consumed.add(u);
+                continue;
+            }
+            seen.add(u.key());
+            QueuedUpdate older = waitingByClient.put(u.clientId(), u);
+            if (older != null) {
+                waiting.remove(older.seq());
+                replaced.add(older);
+            }
+            waiting.put(u.seq(), u);
+        }
+        queue.delete(consumed);
+        queue.delete(replaced);
+        for (QueuedUpdate r : replaced) audit.append(replacedEvent(r, waitingByClient.get(r.clientId())).put("recovered", true), true);
+        nextSeq = maxSeq[0] + 1;
+
+        ObjectNode started = AuditLog.event("started");
+        started.put("global_version", models.latestVersion()).put("queue_size", waiting.size()).put("capacity", capacity)
+                .put("plan", plan.name()).put("plan_fingerprint", plan.fingerprint());
+        audit.append(started, true);
+        LOG.info("data dir ready: global version {}, {} of {} queued{}", models.latestVersion(), waiting.size(), capacity,
+                consumed.isEmpty() ? "" : ", " + consumed.size() + " consumed update files removed after a crash");
+
+        // A crash may have struck after the K-th upload was acknowledged but before its round committed.
+        while (waiting.size() >= capacity) aggregateNow(take(capacity));
+    }
+
+    /** Queues a validated upload durably, or acknowledges a retry of one already accepted. */
+    public Accepted accept(UpdateValidator.Update u, byte[] body, String address) throws IOException {
+        String key = QueuedUpdate.key(u.clientId(), u.updateId());
+        synchronized (this) {
+            if (seen.contains(key)) return duplicate(u, address);
+        }
+        Path staged = queue.stage(body);
+        List<QueuedUpdate> batch = null;
+        int size;
+        synchronized (this) {
+            try {
+                if (seen.contains(key)) {
+                    queue.discard(staged);
+                    return duplicate(u, address);
+                }
+                checkBase(u.baseVersion());
+            } catch (ApiException e) {
+                queue.discard(staged);
+                throw e;
+            }
+            long seq = nextSeq++;
+            QueuedUpdate q = new QueuedUpdate(seq, u.clientId(), u.updateId(), u.numSamples(), u.baseVersion(), address, Instant.now(),
+                    queue.commit(staged, seq));
+            seen.add(key);
+            QueuedUpdate older = waitingByClient.put(q.clientId(), q);
+            waiting.put(seq, q);
+            ObjectNode e = AuditLog.event("received");
+            e.put("seq", seq).put("client_id", q.clientId()).put("update_id", q.updateId()).put("num_samples", q.numSamples())
+                    .put("base_version", q.baseVersion()).put("address", address).put("bytes", body.length);
+            audit.append(e, true);
+            if (older != null) {
+                waiting.remove(older.seq());
+                queue.delete(List.of(older));
+                audit.append(replacedEvent(older, q), true);
+            }
+            if (waiting.size() >= capacity) batch = take(capacity);
+            size = waiting.size();
+        }
+        if (batch == null) return new Accepted(u.updateId(), false, size, false, models.latestVersion());
+        Round r = aggregateNow(batch);
+        return new Accepted(u.updateId(), false, queueSize(), r != null, models.latestVersion());
+    }
+
+    private Accepted duplicate(UpdateValidator.Update u, String address) {
+        ObjectNode e = AuditLog.event("duplicate");
+        e.put("client_id", u.clientId()).put("update_id", u.updateId()).put("address", address);
+        audit.append(e, false);
+        return new Accepted(u.updateId(), true, waiting.size(), false, models.latestVersion());
+    }
+
+    private void checkBase(long base) {
+        long latest = models.latestVersion();
+        if (base > latest) {
+            throw new ApiException(409, "unknown_base_version", "base_version " + base + " is ahead of the global version " + latest);
+        }
+        if (!models.isKept(base)) {
+            throw new ApiException(409, "base_version_gone", "base_version " + base + " is no longer kept (oldest kept: "
+                    + models.kept().first() + "); download the global model " + latest + " and train from it");
+        }
+    }
+
+    private static ObjectNode replacedEvent(QueuedUpdate older, QueuedUpdate newer) {
+        ObjectNode e = AuditLog.event("replaced");
+        e.put("client_id", older.clientId()).put("update_id", older.updateId()).put("seq", older.seq())
+                .put("by_update_id", newer == null ? null : newer.updateId());
+        return e;
+    }
+
+    /** Removes the oldest {@code n} waiting updates for an aggregation (caller holds the lock). */
+    private List<QueuedUpdate> take(int n) {
+        List<QueuedUpdate> batch = new ArrayList<>(n);
+        while (batch.size() < n && !waiting.isEmpty()) {
+            QueuedUpdate u = waiting.pollFirstEntry().getValue();
+            waitingByClient.remove(u.clientId(), u);
+            batch.add(u);
+        }
+        inFlight++;
+        return batch;
+    }
+
+    /** Console {@code execute}: aggregates whatever is waiting now; empty when nothing is. */
+    public java.util.Optional<Round> execute() {
+        List<QueuedUpdate> batch;
+        synchronized (this) {
+            if (waiting.isEmpty()) return java.util.Optional.empty();
+            batch = take(waiting.size());
+        }
+        return java.util.Optional.ofNullable(aggregateNow(batch));
+    }
+
+    /** Console {@code clear}: discards every waiting update, audited; returns how many. */
+    public synchronized int clear() throws IOException {
+        List<QueuedUpdate> all = new ArrayList<>(waiting.values());
+        waiting.clear();
+        waitingByClient.clear();
+        queue.delete(all);
+        ObjectNode e = AuditLog.event("cleared");
+        ArrayNode ids = e.putArray("updates");
+        for (QueuedUpdate u : all) ids.addObject().put("client_id", u.clientId()).put("update_id", u.updateId()).put("seq", u.seq());
+        audit.append(e, true);
+        return all.size();
+    }
+
+    /** Runs one round on the aggregation thread and waits; a failed round puts its updates back. */
+    private Round aggregateNow(List<QueuedUpdate> batch) {
+        try {
+            return aggregator.submit(() -> aggregate(batch)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException e) {
+            LOG.error("aggregation of {} updates failed; they stay queued: {}", batch.size(), e.getCause().toString());
+            synchronized (this) {
+                inFlight--;
+                for (QueuedUpdate u : batch) {
+                    if (waitingByClient.containsKey(u.clientId())) continue; // a newer upload took the slot meanwhile
+                    waiting.put(u.seq(), u);
+                    waitingByClient.put(u.clientId(), u);
+                }
+            }
+            return null;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            synchronized (this) {
+                inFlight--;
+            }
+            return null;
+        }
+    }
+
+    private Round aggregate(List<QueuedUpdate> batch) throws IOException {
+        long t0 = System.nanoTime();
+        long alloc0 = allocatedBytes();
+        long v = models.latestVersion();
+        List<Contribution> contributions = new ArrayList<>(batch.size());
+        for (QueuedUpdate u : batch) contributions.add(new Contribution(u.numSamples(), u.baseVersion()));
+        AggregationStrategy.Round round = strategy.begin(v, contributions);
+
+        ArrayNode contributors = JSON.createArrayNode();
+        for (int i = 0; i < batch.size(); i++) {
+            QueuedUpdate u = batch.get(i);
+            contributors.addObject().put("client_id", u.clientId()).put("update_id", u.updateId()).put("seq", u.seq())
+                    .put("num_samples", u.numSamples()).put("base_version", u.baseVersion()).put("staleness", v - u.baseVersion())
+                    .put("share", round.share(i));
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("version", Long.toString(v + 1));
+        meta.put("plan_fingerprint", plan.fingerprint());
+        meta.put("created_at", Instant.now().toString());
+        meta.put("strategy", strategy.name());
+        meta.put("contributors", contributors.toString());
+        Path tmp = StreamingAggregation.run(round, batch, models, v, plan.modelSpec().tensors(), meta);
+        models.commit(tmp, v + 1);
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        ObjectNode e = aggregatedEvent(v + 1, meta, contributors);
+        e.put("millis", millis);
+        Round r = roundOf(e);
+        r = new Round(r.version(), r.contributors(), r.samples(), r.meanStaleness(), r.maxStaleness(), millis,
+                allocatedBytes() - alloc0, r.at());
+        synchronized (this) {
+            audit.append(e, true);
+            queue.delete(batch);
+            Set<Long> pinned = new HashSet<>();
+            for (QueuedUpdate u : waiting.values()) pinned.add(u.baseVersion());
+            models.prune(retention, pinned);
+            remember(r);
+            inFlight--;
+        }
+        LOG.info("aggregated version {}: {} contributors, {} samples, staleness mean {} max {}, {} ms", r.version(), r.contributors(),
+                r.samples(), String.format("%.2f", r.meanStaleness()), r.maxStaleness(), millis);
+        return r;
+    }
+
+    private static ObjectNode aggregatedEvent(long version, Map<String, String> meta, ArrayNode contributors) {
+        ObjectNode e = AuditLog.event("aggregated");
+        e.put("version", version).put("created_at", meta.get("created_at")).set("contributors", contributors);
+        return e;
+    }
+
+    private static Round roundOf(JsonNode e) {
+        long samples = 0, maxStale = 0;
+        double stale = 0;
+        JsonNode cs = e.path("contributors");
+        for (JsonNode c : cs) {
+            samples += c.path("num_samples").asLong();
+            stale += c.path("staleness").asLong();
+            maxStale = Math.max(maxStale, c.path("staleness").asLong());
+        }
+        String at = e.path("created_at").asText(e.path("time").asText());
+        return new Round(e.path("version").asLong(), cs.size(), samples, cs.size() == 0 ? 0 : stale / cs.size(), maxStale,
+                e.path("millis").asLong(), 0, Instant.parse(at));
+    }
+
+    private synchronized void remember(Round r) {
+        history.addLast(r);
+        while (history.size() > HISTORY) history.removeFirst();
+    }
+
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+    }
+
+    public synchronized int queueSize() {
+        return waiting.size();
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public FederationPlan plan() {
+        return plan;
+    }
+
+    ModelStore models() {
+        return models;
+    }
+
+    AuditLog audit() {
+        return audit;
+    }
+
+    public synchronized List<Round> history() {
+        return List.copyOf(history);
+    }
+
+    public synchronized Snapshot snapshot() {
+        long version = models.latestVersion();
+        return new Snapshot(waiting.size(), capacity, version, List.copyOf(waiting.values()), version,
+                history.isEmpty() ? null : history.getLast().at(), inFlight > 0);
+    }
+
+    /** Waits for a running aggregation to finish, then stops taking new ones. */
+    @Override
+    public void close() throws IOException {
+        aggregator.shutdown();
+        try {
+            aggregator.awaitTermination(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ObjectNode stopped = AuditLog.event("stopped");
+        stopped.put("global_version", models.latestVersion()).put("queue_size", queueSize());
+        audit.append(stopped, true);
+        audit.close();
+    }
+}

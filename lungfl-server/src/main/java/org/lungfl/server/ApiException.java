@@ -1,0 +1,33 @@
+package org.lungfl.server;
+
+/** A refused request: HTTP status, a short machine-readable code and a one-line detail for people. */
+public final class ApiException extends RuntimeException {
+    private final int status;
+    private final String error;
+
+    public ApiException(int status, String error, String detail) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.error = error;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    public String detail() {
+        return getMessage();
+    }
+
+    static ApiException badRequest(String detail) {
+        return new ApiException(400, "malformed", detail);
+    }
+
+    static ApiException invalid(String detail) {
+        return new ApiException(422, "invalid_update", detail);
+    }
+}

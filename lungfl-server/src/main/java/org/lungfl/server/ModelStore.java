@@ -1,0 +1,145 @@
+package org.lungfl.server;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.lungfl.core.UserFacingException;
+import org.lungfl.core.plan.FederationPlan;
+import org.lungfl.core.weights.SafeTensors;
+import org.lungfl.core.weights.SafeTensorsFile;
+import org.lungfl.core.weights.Weights;
+
+/**
+ * Global model versions as {@code versions/vNNNNNNNN.safetensors}, each written durably and never
+ * changed. Version 0 is the plan's deterministic initialisation. Older versions are kept while an
+ * update may still need them as its base (see {@link #prune}).
+ */
+final class ModelStore {
+    private static final Pattern NAME = Pattern.compile("v(\\d{8})\\.safetensors");
+
+    private final Path dir;
+    private final FederationPlan plan;
+    private final NavigableSet<Long> kept = new ConcurrentSkipListSet<>();
+    /** The latest version's bytes, served to every client: one model's worth of memory. */
+    private volatile Latest latest;
+
+    record Latest(long version, byte[] bytes, String etag) {}
+
+    ModelStore(Path dataDir, FederationPlan plan) throws IOException {
+        this.dir = dataDir.resolve("versions");
+        this.plan = plan;
+        Files.createDirectories(dir);
+        DurableFiles.removeTemps(dir);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "v*.safetensors")) {
+            for (Path f : files) {
+                Matcher m = NAME.matcher(f.getFileName().toString());
+                if (m.matches()) kept.add(Long.parseLong(m.group(1)));
+            }
+        }
+        if (kept.isEmpty()) publishVersionZero();
+        for (long v : kept) check(v);
+        loadLatest();
+    }
+
+    private void publishVersionZero() throws IOException {
+        Weights w = plan.initialWeights();
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("version", "0");
+        meta.put("plan_fingerprint", plan.fingerprint());
+        meta.put("created_at", Instant.now().toString());
+        meta.put("contributors", "[]");
+        Path tmp = DurableFiles.writeTemp(dir, SafeTensors.write(w, meta));
+        DurableFiles.commit(tmp, path(0));
+        kept.add(0L);
+    }
+
+    /** A kept version must be whole and match the plan; anything else means the data dir is not ours. */
+    private void check(long v) throws IOException {
+        try (SafeTensorsFile f = SafeTensorsFile.open(path(v))) {
+            if (!f.layout().equals(plan.modelSpec().tensors())) {
+                throw new UserFacingException(path(v) + ": tensors differ from the plan's " + plan.architecture());
+            }
+            if (!plan.fingerprint().equals(f.metadata().get("plan_fingerprint"))) {
+                throw new UserFacingException(path(v) + ": made for another plan (fingerprint " + f.metadata().get("plan_fingerprint") + ")");
+            }
+        }
+    }
+
+    private void loadLatest() throws IOException {
+        long v = kept.last();
+        byte[] bytes = Files.readAllBytes(path(v));
+        latest = new Latest(v, bytes, "\"v" + v + "-" + plan.fingerprint().substring(0, 12) + "\"");
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    Path path(long version) {
+        return dir.resolve(String.format("v%08d.safetensors", version));
+    }
+
+    Latest latest() {
+        return latest;
+    }
+
+    long latestVersion() {
+        return latest.version();
+    }
+
+    boolean isKept(long version) {
+        return kept.contains(version);
+    }
+
+    NavigableSet<Long> kept() {
+        return kept;
+    }
+
+    Optional<byte[]> bytes(long version) throws IOException {
+        Latest l = latest;
+        if (version == l.version()) return Optional.of(l.bytes());
+        if (!kept.contains(version)) return Optional.empty();
+        try {
+            return Optional.of(Files.readAllBytes(path(version)));
+        } catch (java.nio.file.NoSuchFileException pruned) {
+            return Optional.empty();
+        }
+    }
+
+    Map<String, String> metadata(long version) throws IOException {
+        try (SafeTensorsFile f = SafeTensorsFile.open(path(version))) {
+            return f.metadata();
+        }
+    }
+
+    /** Makes a temporary written by the aggregation the next version, durably. */
+    void commit(Path tmp, long version) throws IOException {
+        if (version != latest.version() + 1) throw new IllegalStateException("version " + version + " after " + latest.version());
+        DurableFiles.commit(tmp, path(version));
+        kept.add(version);
+        loadLatest();
+    }
+
+    /** Keeps the newest {@code retention} versions and every version a queued update is based on. */
+    void prune(int retention, Set<Long> pinned) throws IOException {
+        List<Long> all = List.copyOf(kept);
+        for (int i = 0; i < all.size() - retention; i++) {
+            long v = all.get(i);
+            if (pinned.contains(v)) continue;
+            kept.remove(v);
+            Files.deleteIfExists(path(v));
+        }
+        DurableFiles.syncDirectory(dir);
+    }
+}

@@ -1,0 +1,55 @@
+package org.lungfl.server;
+
+import java.nio.file.Path;
+import org.lungfl.core.UserFacingException;
+import org.lungfl.core.plan.FederationPlan;
+
+/**
+ * A bare entry point for running the server as its own process (tests, benchmarks) with the same
+ * options as {@code lungfl server}: {@code --host --port --data-dir --max-clients --plan --open
+ * --tls-cert --tls-key --max-body-bytes --retention}.
+ */
+public final class ServerMain {
+    private ServerMain() {}
+
+    public static void main(String[] args) throws Exception {
+        try {
+            LungflServer.serve(parse(args), System.in, System.out);
+            System.exit(0);
+        } catch (UserFacingException e) {
+            System.err.println("lungfl server: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    static ServerConfig parse(String[] args) {
+        String host = "0.0.0.0", plan = "demo", dataDir = "lungfl-server-data";
+        int port = 5000, k = 10, retention = ServerConfig.DEFAULT_RETENTION;
+        long maxBody = ServerConfig.DEFAULT_MAX_BODY;
+        boolean open = false;
+        Path cert = null, key = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--open")) {
+                open = true;
+                continue;
+            }
+            if (i + 1 >= args.length) throw new UserFacingException("option " + a + " needs a value");
+            String v = args[++i];
+            switch (a) {
+                case "--host" -> host = v;
+                case "--port" -> port = Integer.parseInt(v);
+                case "--data-dir" -> dataDir = v;
+                case "--max-clients" -> k = Integer.parseInt(v);
+                case "--plan" -> plan = v;
+                case "--tls-cert" -> cert = Path.of(v);
+                case "--tls-key" -> key = Path.of(v);
+                case "--max-body-bytes" -> maxBody = Long.parseLong(v);
+                case "--retention" -> retention = Integer.parseInt(v);
+                default -> throw new UserFacingException("unknown option " + a);
+            }
+        }
+        if ((cert == null) != (key == null)) throw new UserFacingException("--tls-cert and --tls-key go together");
+        return new ServerConfig(host, port, Path.of(dataDir), k, FederationPlan.load(plan), open, cert, key, maxBody, retention);
+    }
+}

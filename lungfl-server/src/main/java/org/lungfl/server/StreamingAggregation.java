@@ -1,0 +1,112 @@
+package org.lungfl.server;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.lungfl.core.aggregation.AggregationStrategy;
+import org.lungfl.core.model.TensorSpec;
+import org.lungfl.core.tensor.DType;
+import org.lungfl.core.tensor.Tensor;
+import org.lungfl.core.weights.SafeTensorsFile;
+
+/**
+ * Runs one aggregation round over files: for each slice of each tensor, the strategy reads that
+ * slice from every update and base version and the result is appended to the new version's file.
+ * Memory is a few slices, whatever K and the model size are.
+ */
+final class StreamingAggregation {
+    /** 16 K values (64 KB of floats): the accumulator and input stay in L2 across all inputs. */
+    static final int SLICE = 1 << 14;
+
+    private StreamingAggregation() {}
+
+    /** Writes the aggregate into a fsynced temporary in the version store and returns it. */
+    static Path run(AggregationStrategy.Round round, List<QueuedUpdate> batch, ModelStore store, long current,
+            List<TensorSpec> layout, Map<String, String> metadata) throws IOException {
+        List<SafeTensorsFile> updates = new ArrayList<>(batch.size());
+        Map<Long, SafeTensorsFile> versions = new HashMap<>();
+        try {
+            for (QueuedUpdate u : batch) updates.add(SafeTensorsFile.open(u.file()));
+            Slices in = new Slices(updates, versions, store);
+            return DurableFiles.writeTemp(store.dir(), ch -> {
+                SafeTensorsFile.Writer out = SafeTensorsFile.writer(ch, layout, metadata);
+                float[] floats = new float[SLICE];
+                long[] longs = new long[SLICE];
+                for (TensorSpec t : layout) {
+                    long n = Tensor.elementCount(t.shape());
+                    for (long from = 0; from < n; from += SLICE) {
+                        int len = (int) Math.min(SLICE, n - from);
+                        in.at(t.name(), from, len);
+                        if (t.dtype() == DType.F32) {
+                            round.floats(in, floats, len);
+                            out.floats(floats, len);
+                        } else {
+                            round.longs(in, longs, len);
+                            out.longs(longs, len);
+                        }
+                    }
+                }
+                out.finish();
+            });
+        } finally {
+            for (SafeTensorsFile f : updates) f.close();
+            for (SafeTensorsFile f : versions.values()) f.close();
+        }
+    }
+
+    /** The current slice of every input, read into one reused buffer when the strategy asks. */
+    private static final class Slices implements AggregationStrategy.Inputs {
+        private final List<SafeTensorsFile> updates;
+        private final Map<Long, SafeTensorsFile> versions;
+        private final ModelStore store;
+        private final float[] floats = new float[SLICE];
+        private final long[] longs = new long[SLICE];
+        private final ByteBuffer scratch = ByteBuffer.allocate(SLICE * 8);
+        private String tensor;
+        private long from;
+        private int len;
+
+        Slices(List<SafeTensorsFile> updates, Map<Long, SafeTensorsFile> versions, ModelStore store) {
+            this.updates = updates;
+            this.versions = versions;
+            this.store = store;
+        }
+
+        void at(String tensor, long from, int len) {
+            this.tensor = tensor;
+            this.from = from;
+            this.len = len;
+        }
+
+        @Override
+        public float[] updateFloats(int i) {
+            updates.get(i).readFloats(tensor, from, floats, len, scratch);
+            return floats;
+        }
+
+        @Override
+        public long[] updateLongs(int i) {
+            updates.get(i).readLongs(tensor, from, longs, len, scratch);
+            return longs;
+        }
+
+        @Override
+        public float[] versionFloats(long version) {
+            SafeTensorsFile f = versions.get(version);
+            if (f == null) {
+                try {
+                    f = SafeTensorsFile.open(store.path(version));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException("version " + version + " unreadable", e);
+                }
+                versions.put(version, f);
+            }
+            f.readFloats(tensor, from, floats, len, scratch);
+            return floats;
+        }
+    }
+}
