@@ -90,10 +90,10 @@ final class SynthCommand implements Callable<Integer> {
                 positiveRate, prevalenceSkew, seed, small, model, ts, noise,
                 threads == null ? Runtime.getRuntime().availableProcessors() : threads);
         String version = versionLine();
-        ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), "synth");
+        ProgressBar bar = new ProgressBar(System.err, "synth", ProgressBar.stderrIsTerminal());
         long t0 = System.nanoTime();
         SynthDataset.Summary s = SynthDataset.generate(o, out, version, commandLine(o), (done, total, bytes) ->
-                bar.update(done, total, String.format(Locale.ROOT, "patients, %.0f MB", bytes / 1e6)));
+                bar.update(done, total, bytes >> 20, "MiB"));
         double seconds = (System.nanoTime() - t0) / 1e9;
         spec.commandLine().getOut().printf(Locale.ROOT, "synth: %d patients, %d DICOM files, %.1f MB in %.1f s -> %s%n",
                 s.patients(), s.files(), s.bytes() / 1e6, seconds, out);
