@@ -20,6 +20,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import org.lungfl.core.UserFacingException;
+import org.lungfl.core.model.ModelSpec;
+import org.lungfl.core.model.TensorSpec;
 
 /**
  * Everything that must be identical across a federation (DESIGN.md, "The plan"): architecture,
@@ -45,7 +47,8 @@ public record FederationPlan(
 
     public FederationPlan {
         require(name != null && !name.isBlank(), "name", "must be set");
-        require(architecture != null && !architecture.isBlank(), "architecture", "must be set");
+        require(architecture != null && ModelSpec.isKnown(architecture), "architecture",
+                "must name a known architecture (" + ModelSpec.CNN3D_V1 + "), not '" + architecture + "'");
         Objects.requireNonNull(preprocess, "preprocess");
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(aggregation, "aggregation");
@@ -56,6 +59,16 @@ public record FederationPlan(
     public int[] inputShape() {
         int[] s = preprocess.targetShape();
         return new int[] {1, s[0], s[1], s[2]};
+    }
+
+    @JsonIgnore
+    public ModelSpec modelSpec() {
+        return ModelSpec.of(architecture);
+    }
+
+    /** Global version 0: the architecture's deterministic initialisation with this plan's seed. */
+    public org.lungfl.core.weights.Weights initialWeights() {
+        return modelSpec().initialWeights(seed);
     }
 
     /** A preset name ({@code demo}, {@code standard}) or the path of a plan JSON file. */
@@ -122,13 +135,19 @@ public record FederationPlan(
 
     /**
      * SHA-256 (hex) of the parts that make two participants' weights and inputs compatible: the
-     * architecture and the preprocessing. Training and aggregation settings may differ without
-     * making an update meaningless, so they are left out.
+     * architecture with its tensor names, dtypes and shapes, and the preprocessing. Training and
+     * aggregation settings may differ without making an update meaningless, so they are left out.
      */
     @JsonIgnore
     public String fingerprint() {
         ObjectNode node = JSON.createObjectNode();
         node.put("architecture", architecture);
+        var tensors = node.putArray("tensors");
+        for (TensorSpec t : modelSpec().tensors()) {
+            var e = tensors.addArray().add(t.name()).add(t.dtype().name());
+            var shape = e.addArray();
+            for (int d : t.shape()) shape.add(d);
+        }
         node.set("preprocess", JSON.valueToTree(preprocess));
         return sha256Hex(canonical(node));
     }
