@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "synth", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Generate synthetic multi-site chest CT phantoms as DICOM, with labels (SYNTHETIC data only).",
             "Writes DIR/<site>/dicom/<patient>/CT-NNNN.dcm, DIR/<site>/labels.csv (id,cancer), DIR/<site>/nodules.csv,",
-            "the same for the held-out DIR/test, and DIR/README.txt. The same seed gives the same bytes."})
+            "the same for the held-out DIR/test, and DIR/README.txt. The same seed gives the same bytes."},
+        subcommands = {SynthBaselineCommand.class})
 final class SynthCommand implements Callable<Integer> {
     private static final Map<String, TransferSyntax> SYNTAXES = Map.of(
             "explicit-le", TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN,
@@ -92,8 +93,11 @@ final class SynthCommand implements Callable<Integer> {
         String version = versionLine();
         ProgressBar bar = new ProgressBar(System.err, "synth", ProgressBar.stderrIsTerminal());
         long t0 = System.nanoTime();
-        SynthDataset.Summary s = SynthDataset.generate(o, out, version, commandLine(o), (done, total, bytes) ->
-                bar.update(done, total, bytes >> 20, "MiB"));
+        SynthDataset.Summary s = SynthDataset.generate(o, out, version, commandLine(o), (done, total, bytes) -> {
+                    synchronized (bar) {
+                        bar.update(done, total, bytes >> 20, "MiB");
+                    }
+                });
         double seconds = (System.nanoTime() - t0) / 1e9;
         spec.commandLine().getOut().printf(Locale.ROOT, "synth: %d patients, %d DICOM files, %.1f MB in %.1f s -> %s%n",
                 s.patients(), s.files(), s.bytes() / 1e6, seconds, out);
