@@ -35,7 +35,7 @@ final class AnatomyGenerator {
 
         // Airways: trachea and main bronchi (air wherever they are), then lobar branches inside each lung.
         double carinaZ = zApex - 0.35 * height;
-        double scanTop = zApex + 15, scanBottom = zApex - height - 10;
+        double scanTop = zApex + 10, scanBottom = zApex - height - 5;
         double tracheaY = cy + 0.25 * ib;
         List<Capsule> central = new ArrayList<>();
         central.add(new Capsule(cx, tracheaY, scanTop + 10, cx, tracheaY, carinaZ, 8 * s));
@@ -54,7 +54,7 @@ final class AnatomyGenerator {
                 double vy = hy + (tree == 0 ? -10 : 8);
                 for (int k = 0; k < 5; k++) {
                     double[] dir = towards(r, lung, hx, vy, vz, height);
-                    grow(vessels, lung, r, hx, vy, vz, dir, 4 * s * u(r, 0.85, 1.15), 24 * s, 0, 7, 0.7);
+                    grow(vessels, lung, r, hx, vy, vz, dir, 2.8 * s * u(r, 0.85, 1.15), 24 * s, 0, 7, 0.6);
                 }
             }
         }

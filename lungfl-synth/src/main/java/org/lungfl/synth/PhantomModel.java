@@ -17,7 +17,7 @@ public record PhantomModel(
         double parenchymaHu, double textureHu, double vesselHu) {
 
     public static final PhantomModel DEFAULT = new PhantomModel(
-            4, 8, 30, 0.35,
+            4, 8, 30, 0.25,
             0.3, 0.4, 0.25, 0.25,
             0.5, 0.2, 3, 8,
             -850, 30, 40);

@@ -18,11 +18,11 @@ public record SiteProtocol(String scannerModel, int matrix, double pixelSpacing,
 
     /** The hospital archetypes; site k uses entry k mod 5, with a little per-site jitter. */
     static final List<SiteProtocol> ARCHETYPES = List.of(
-            new SiteProtocol("LungFL Virtual CT A", 512, 0.72, 3.0, 7.5, Storage.SIGNED_1024, 12, 120, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN),
+            new SiteProtocol("LungFL Virtual CT A", 512, 0.72, 3.0, 10.0, Storage.SIGNED_1024, 12, 120, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN),
             new SiteProtocol("LungFL Virtual CT B", 256, 0.88, 2.5, 2.5, Storage.UNSIGNED_1000, 28, 100, TransferSyntax.RLE_LOSSLESS),
-            new SiteProtocol("LungFL Virtual CT C", 256, 0.86, 1.25, 3.0, Storage.SIGNED_1024, 20, 120, TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN),
-            new SiteProtocol("LungFL Virtual CT D", 512, 0.62, 2.0, 8.0, Storage.UNSIGNED_1000, 15, 140, TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN),
-            new SiteProtocol("LungFL Virtual CT E", 256, 0.90, 1.0, 4.0, Storage.SIGNED_1024, 35, 100, TransferSyntax.EXPLICIT_VR_BIG_ENDIAN));
+            new SiteProtocol("LungFL Virtual CT C", 256, 0.86, 1.25, 4.0, Storage.SIGNED_1024, 20, 120, TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN),
+            new SiteProtocol("LungFL Virtual CT D", 512, 0.62, 2.0, 10.0, Storage.UNSIGNED_1000, 15, 140, TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN),
+            new SiteProtocol("LungFL Virtual CT E", 256, 0.90, 1.0, 5.0, Storage.SIGNED_1024, 35, 100, TransferSyntax.EXPLICIT_VR_BIG_ENDIAN));
 
     /** Tiny studies for tests: 96² at 3.5 mm, 4 mm slices; otherwise the archetype's storage, noise and syntax. */
     static final int SMALL_MATRIX = 96;
