@@ -7,7 +7,6 @@ Prints one JSON line: median training and inference volumes/s over R timed windo
 import argparse
 import json
 import os
-import resource
 import statistics
 import sys
 import time
@@ -62,9 +61,18 @@ def main():
     train = rate(train_step)
     model.eval()
     infer = rate(infer_step)
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"train_vps": train, "infer_vps": infer, "peak_rss_mb": rss_mb,
+    print(json.dumps({"train_vps": train, "infer_vps": infer, "peak_rss_mb": peak_rss_mb(),
                       "torch": torch.__version__, "threads": torch.get_num_threads()}))
+
+
+def peak_rss_mb():
+    # VmHWM, not getrusage: Linux keeps ru_maxrss across execve, so a child of a big JVM would
+    # report the JVM's peak as its own.
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 if __name__ == "__main__":
