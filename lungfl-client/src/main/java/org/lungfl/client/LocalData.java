@@ -25,14 +25,31 @@ public record LocalData(List<LabelledVolume> train, List<LabelledVolume> validat
     }
 
     public static LocalData prepare(FederationPlan plan, Path dicomDir, Path labelsCsv, Path cacheDir, int threads, Listener listener) {
+        DatasetImporter.Summary summary = importInto(plan, dicomDir, labelsCsv, cacheDir, threads, listener);
+        List<LabelledVolume> all = CachedDataset.read(cacheDir, plan);
+        ValidationSplit split = ValidationSplit.of(all, plan.train().validationFraction(), plan.seed());
+        if (split.train().isEmpty()) {
+            throw new UserFacingException(cacheDir + ": no training patients left after the validation split (" + all.size() + " in the cache)");
+        }
+        return new LocalData(split.train(), split.validation(), summary);
+    }
+
+    /** Every labelled patient of the archive, imported (or found already imported) in the cache. */
+    public static List<LabelledVolume> importAll(FederationPlan plan, Path dicomDir, Path labelsCsv, Path cacheDir, int threads,
+            Listener listener) {
+        importInto(plan, dicomDir, labelsCsv, cacheDir, threads, listener);
+        return CachedDataset.read(cacheDir, plan);
+    }
+
+    private static DatasetImporter.Summary importInto(FederationPlan plan, Path dicomDir, Path labelsCsv, Path cacheDir, int threads,
+            Listener listener) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
             Thread t = new Thread(r, "lungfl-import");
             t.setDaemon(true);
             return t;
         });
-        DatasetImporter.Summary summary;
         try {
-            summary = new DatasetImporter(plan, DicomReader::read, pool).run(dicomDir, labelsCsv, cacheDir, new DatasetImporter.Listener() {
+            return new DatasetImporter(plan, DicomReader::read, pool).run(dicomDir, labelsCsv, cacheDir, new DatasetImporter.Listener() {
                 @Override public void started(int patients) {}
 
                 @Override public void patientDone(int done, int total, long slices) {
@@ -42,11 +59,5 @@ public record LocalData(List<LabelledVolume> train, List<LabelledVolume> validat
         } finally {
             pool.shutdownNow();
         }
-        List<LabelledVolume> all = CachedDataset.read(cacheDir, plan);
-        ValidationSplit split = ValidationSplit.of(all, plan.train().validationFraction(), plan.seed());
-        if (split.train().isEmpty()) {
-            throw new UserFacingException(cacheDir + ": no training patients left after the validation split (" + all.size() + " in the cache)");
-        }
-        return new LocalData(split.train(), split.validation(), summary);
     }
 }

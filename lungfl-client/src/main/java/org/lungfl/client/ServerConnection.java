@@ -96,6 +96,10 @@ final class ServerConnection {
         HttpResponse<byte[]> r;
         try {
             r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (javax.net.ssl.SSLException e) {
+            // Not a network blip: retrying or failing over would not change the certificate.
+            throw new FlClientException(0, "tls", "server " + server + ": TLS failed (" + e.getMessage()
+                    + "); if the server uses its own CA or a self-signed certificate, pin it with --ca PEM");
         } catch (IOException e) {
             throw new FlClientException("server " + server + " unreachable: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
         } catch (InterruptedException e) {
