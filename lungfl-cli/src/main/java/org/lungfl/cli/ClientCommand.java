@@ -79,7 +79,7 @@ final class ClientCommand implements Callable<Integer> {
         }, "lungfl-client-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            var cycle = new FederatedTrainingCycle(client, options, stop, new Printer(w, rounds), null);
+            var cycle = new FederatedTrainingCycle(client, options, stop, new Printer(w, rounds));
             FederatedTrainingCycle.Result r = cycle.trainFederated(rounds);
             w.printf("%s %d round(s); latest global version %d; results in %s (rounds.csv, local-model.safetensors, global-model.safetensors)%n",
                     r.stopped() ? "stopped after" : "finished", r.roundsCompleted(), r.lastGlobalVersion(), out);

@@ -112,7 +112,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                     sites, sites, Runtime.getRuntime().availableProcessors());
             w.flush();
             StopSignal stop = new StopSignal();
-            ReentrantLock cpu = new ReentrantLock(true);
+            ReentrantLock cpu = FederatedTrainingCycle.computeLock();
             List<Throwable> failures = new CopyOnWriteArrayList<>();
             List<Thread> clients = new ArrayList<>();
             for (int k = 0; k < sites; k++) {
@@ -122,7 +122,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 var o = new FederatedTrainingCycle.Options(data.resolve(site).resolve("dicom"), data.resolve(site).resolve("labels.csv"),
                         cache.resolve(site), out.resolve("sites").resolve(site), null, Duration.ofMinutes(30), Duration.ofSeconds(1),
                         Math.max(1, Runtime.getRuntime().availableProcessors() / sites));
-                var cycle = new FederatedTrainingCycle(c, o, stop, new SiteListener(site, err), cpu);
+                var cycle = new FederatedTrainingCycle(c, o, stop, new SiteListener(site, err));
                 Thread t = new Thread(() -> {
                     try {
                         FederatedTrainingCycle.Result r = cycle.trainFederated(rounds);

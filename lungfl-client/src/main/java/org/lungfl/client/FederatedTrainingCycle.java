@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import org.lungfl.core.UserFacingException;
 import org.lungfl.core.metrics.BinaryMetrics;
 import org.lungfl.core.plan.FederationPlan;
@@ -41,6 +41,12 @@ public final class FederatedTrainingCycle {
     static final String LOCAL_MODEL = "local-model.safetensors";
     static final String GLOBAL_MODEL = "global-model.safetensors";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * DJL's PyTorch engine allows one gradient collector per process, so clients sharing a JVM (the
+     * demo, tests) train one after another; fair, so they take turns. Also lets an evaluation wait
+     * for the CPU instead of thrashing it.
+     */
+    private static final ReentrantLock COMPUTE = new ReentrantLock(true);
 
     /**
      * @param epochs null: the plan's {@code epochs_per_round}
@@ -80,20 +86,19 @@ public final class FederatedTrainingCycle {
     private final Options options;
     private final StopSignal stop;
     private final Listener listener;
-    private final Lock computeLock;
     private final RoundLog log;
 
-    /**
-     * @param computeLock held while training and evaluating; lets several clients in one process (the
-     *     demo) take turns with the CPU instead of thrashing it. Null for none.
-     */
-    public FederatedTrainingCycle(FlClient client, Options options, StopSignal stop, Listener listener, Lock computeLock) {
+    public FederatedTrainingCycle(FlClient client, Options options, StopSignal stop, Listener listener) {
         this.client = client;
         this.options = options;
         this.stop = stop;
         this.listener = listener;
-        this.computeLock = computeLock;
         this.log = new RoundLog(options.outDir());
+    }
+
+    /** The process-wide lock held while a model trains or is evaluated. */
+    public static ReentrantLock computeLock() {
+        return COMPUTE;
     }
 
     /** Runs {@code rounds} rounds (fewer when stopped); a Ctrl-C ends it at the next safe point. */
@@ -135,7 +140,7 @@ public final class FederatedTrainingCycle {
     }
 
     private RoundRecord trainRound(FederationPlan plan, LungModel model, LocalData data, FlClient.Model global, int round, int epochs) {
-        if (computeLock != null) computeLock.lock();
+        COMPUTE.lock();
         try {
             stop.check();
             model.load(global.weights());
@@ -154,7 +159,7 @@ public final class FederatedTrainingCycle {
             return new RoundRecord(round, global.version(), "r" + round + "-" + UUID.randomUUID(), data.train().size(), report.finalLoss(),
                     validation, seconds, Instant.now());
         } finally {
-            if (computeLock != null) computeLock.unlock();
+            COMPUTE.unlock();
         }
     }
 
