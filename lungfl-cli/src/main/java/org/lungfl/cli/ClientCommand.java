@@ -38,7 +38,7 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--labels", paramLabel = "CSV", description = "Labels: 'id,cancer' (id = folder name) or 'PatientID,label'.")
     Path labels;
 
-    @Option(names = "--out", defaultValue = "lungfl-client", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", defaultValue = "lungfl-site", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--cache", paramLabel = "DIR", description = "Dataset cache, reused across runs (default: OUT/cache).")
