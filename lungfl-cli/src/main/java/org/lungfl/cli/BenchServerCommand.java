@@ -1,0 +1,311 @@
+package org.lungfl.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.time.Instant;
+import org.lungfl.client.FlClient;
+import org.lungfl.core.UserFacingException;
+import org.lungfl.core.aggregation.WeightedSum;
+import org.lungfl.core.plan.FederationPlan;
+import org.lungfl.core.weights.SafeTensors;
+import org.lungfl.core.weights.Weights;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Loads a real server process over loopback, then compares the aggregation kernel with numpy on
+ * the same arrays. Numbers from a shared machine vary: run it a few times.
+ */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Server uploads/s, MB/s, latency, peak RSS, aggregation time and memory; kernel vs numpy.")
+final class BenchServerCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--clients", defaultValue = "20", description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "Measured load time (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--k", defaultValue = "10", description = "Updates per aggregation (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--elements", defaultValue = "2000000", description = "Floats per array in the kernel comparison (default: ${DEFAULT-VALUE}).")
+    int elements;
+
+    @Option(names = "--repeat", defaultValue = "7", description = "Kernel repetitions; the best is reported (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Override
+    public Integer call() throws Exception {
+        Path tmp = Files.createTempDirectory("lungfl-bench-server");
+        try {
+            loadServer(tmp);
+            kernelVersusNumpy(tmp);
+        } finally {
+            deleteTree(tmp);
+        }
+        return 0;
+    }
+
+    private void loadServer(Path tmp) throws Exception {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp",
+                System.getProperty("java.class.path"), "org.lungfl.server.ServerMain", "--host", "127.0.0.1", "--port", "0",
+                "--data-dir", tmp.resolve("data").toString(), "--open", "--max-clients", Integer.toString(k), "--retention", "1000000");
+        Process server = new ProcessBuilder(cmd).redirectError(tmp.resolve("server.log").toFile()).start();
+        try {
+            String url = awaitUrl(server);
+            long idleRss = rssKb(server.pid(), "VmRSS");
+            FederationPlan plan = FederationPlan.preset("demo");
+            System.out.printf("server: %s, demo plan, K = %d, %d clients, %d s (after 2 s warm-up); machine shared with other jobs%n", url, k,
+                    clients, seconds);
+
+            Load warm = run(url, plan, 2);
+            long t0 = System.currentTimeMillis();
+            Load load = run(url, plan, seconds);
+            long[] lat = load.uploadNanos();
+            Arrays.sort(lat);
+            double mb = (load.bytesUp.get() + load.bytesDown.get()) / 1e6;
+            System.out.printf("uploads: %d in %d s = %.1f uploads/s, %.1f MB/s (up+down); upload latency p50 %.1f ms, p99 %.1f ms%n",
+                    lat.length, seconds, lat.length / (double) seconds, mb / seconds, pct(lat, 0.50) / 1e6, pct(lat, 0.99) / 1e6);
+            System.out.printf("downloads: %d (%d not modified); %d warm-up uploads not counted%n", load.downloads.get(), load.notModified.get(),
+                    warm.uploadNanos().length);
+
+            long modelBytes = SafeTensors.write(plan.initialWeights(), Map.of()).length;
+            List<Long> millis = new ArrayList<>();
+            for (String line : Files.readAllLines(tmp.resolve("data").resolve("audit.jsonl"))) {
+                JsonNode e = JSON.readTree(line);
+                if (e.path("event").asText().equals("aggregated") && Instant.parse(e.get("time").asText()).toEpochMilli() >= t0) {
+                    millis.add(e.path("millis").asLong());
+                }
+            }
+            millis.sort(null);
+            Map<String, Double> metrics = metrics(url);
+            double allocated = metrics.getOrDefault("lungfl_last_aggregation_allocated_bytes", Double.NaN);
+            if (!millis.isEmpty()) {
+                long median = millis.get(millis.size() / 2);
+                System.out.printf("aggregation (K = %d, model %.2f MB): %d rounds, median %d ms incl. fsync (min %d, max %d) = %.2f GB/s of "
+                        + "update+base data read%n", k, modelBytes / 1e6, millis.size(), median, millis.get(0), millis.get(millis.size() - 1),
+                        (k + 1) * modelBytes / 1e9 / Math.max(median, 1) * 1000);
+            }
+            System.out.printf("aggregation memory: %.2f MB allocated by the last round = %.2f x model size (an upper bound on its extra "
+                    + "live memory, independent of K)%n", allocated / 1e6, allocated / modelBytes);
+            long peak = rssKb(server.pid(), "VmHWM");
+            System.out.printf("server RSS: idle %.0f MB, peak %.0f MB%n", idleRss / 1024.0, peak / 1024.0);
+        } finally {
+            OutputStream in = server.getOutputStream();
+            in.write("quit\n".getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            if (!server.waitFor(30, TimeUnit.SECONDS)) server.destroyForcibly();
+        }
+    }
+
+    private record Load(List<long[]> latencies, AtomicLong bytesUp, AtomicLong bytesDown, AtomicLong downloads, AtomicLong notModified) {
+        long[] uploadNanos() {
+            return latencies.stream().flatMapToLong(Arrays::stream).toArray();
+        }
+    }
+
+    private Load run(String url, FederationPlan plan, int secs) throws Exception {
+        Load load = new Load(new ArrayList<>(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(secs);
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            String id = String.format("bench-%02d", c);
+            long[][] mine = {new long[1024]};
+            int[] count = {0};
+            Thread t = new Thread(() -> {
+                FlClient client = new FlClient(URI.create(url), null, id);
+                Random rnd = new Random(id.hashCode());
+                String etag = null;
+                Weights global = null;
+                long base = 0;
+                while (System.nanoTime() < deadline) {
+                    var m = client.download(etag);
+                    load.downloads.incrementAndGet();
+                    if (m.isPresent()) {
+                        etag = m.get().etag();
+                        base = m.get().version();
+                        global = SafeTensors.read(m.get().safetensors()).weights();
+                        load.bytesDown.addAndGet(m.get().safetensors().length);
+                    } else {
+                        load.notModified.incrementAndGet();
+                    }
+                    Map<String, String> meta = new LinkedHashMap<>();
+                    meta.put("client_id", id);
+                    meta.put("update_id", Long.toHexString(rnd.nextLong()));
+                    meta.put("num_samples", Integer.toString(10 + rnd.nextInt(100)));
+                    meta.put("base_version", Long.toString(base));
+                    meta.put("plan_fingerprint", plan.fingerprint());
+                    byte[] body = SafeTensors.write(global, meta);
+                    long s = System.nanoTime();
+                    client.upload(body);
+                    if (count[0] == mine[0].length) mine[0] = Arrays.copyOf(mine[0], count[0] * 2);
+                    mine[0][count[0]++] = System.nanoTime() - s;
+                    load.bytesUp.addAndGet(body.length);
+                }
+                synchronized (load.latencies) {
+                    load.latencies.add(Arrays.copyOf(mine[0], count[0]));
+                }
+            }, id);
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) t.join();
+        return load;
+    }
+
+    private void kernelVersusNumpy(Path tmp) throws Exception {
+        int n = elements;
+        float[][] xs = new float[k][n];
+        float[] w = new float[k];
+        Random rnd = new Random(42);
+        double sum = 0;
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < n; j++) xs[i][j] = (float) rnd.nextGaussian();
+            w[i] = 10 + rnd.nextInt(200);
+            sum += w[i];
+        }
+        for (int i = 0; i < k; i++) w[i] /= (float) sum;
+        float[] out = new float[n];
+        long best = Long.MAX_VALUE;
+        for (int r = 0; r < repeat + 3; r++) {
+            long s = System.nanoTime();
+            WeightedSum.combine(xs, w, out);
+            if (r >= 3) best = Math.min(best, System.nanoTime() - s);
+        }
+        double gb = (double) k * n * 4 / 1e9;
+        System.out.printf("kernel: weighted sum of %d x %d floats (%.0f MB): Java %.2f ms = %.1f GB/s (one thread, best of %d)%n", k, n, gb * 1e3,
+                best / 1e6, gb / (best / 1e9), repeat);
+
+        Path arrays = tmp.resolve("arrays.f32");
+        ByteBuffer b = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
+        try (var ch = java.nio.channels.FileChannel.open(arrays, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+            for (float[] x : xs) {
+                b.clear();
+                b.asFloatBuffer().put(x);
+                ch.write(b);
+            }
+        }
+        Files.write(Path.of(arrays + ".w"), floats(w));
+        Files.write(Path.of(arrays + ".java"), floats(out));
+        Path py = Path.of("/usr/bin/python3");
+        if (!Files.isExecutable(py)) {
+            System.out.println("numpy: /usr/bin/python3 not found; comparison skipped");
+            return;
+        }
+        Process p = new ProcessBuilder(py.toString(), "-c", NUMPY, arrays.toString(), Integer.toString(k), Integer.toString(n),
+                Integer.toString(repeat)).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (p.waitFor() != 0 || !text.startsWith("{")) throw new UserFacingException("numpy comparison failed: " + text);
+        JsonNode r = JSON.readTree(text);
+        double javaMs = best / 1e6;
+        System.out.printf("numpy %s: np.average %.2f ms (Java %.2fx), in-place multiply-add %.2f ms (Java %.2fx), w @ x (BLAS) %.2f ms "
+                + "(Java %.2fx); max |Java - np.average| = %.2g%n", r.get("numpy").asText(), r.get("average_ms").asDouble(),
+                r.get("average_ms").asDouble() / javaMs, r.get("inplace_ms").asDouble(), r.get("inplace_ms").asDouble() / javaMs,
+                r.get("matvec_ms").asDouble(), r.get("matvec_ms").asDouble() / javaMs, r.get("max_diff").asDouble());
+    }
+
+    private static final String NUMPY = """
+            import sys, time, json
+            import numpy as np
+            path, k, n, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+            x = np.fromfile(path, dtype='<f4', count=k * n).reshape(k, n)
+            w = np.fromfile(path + '.w', dtype='<f4', count=k)
+            ref = np.fromfile(path + '.java', dtype='<f4', count=n)
+            def best(f):
+                f()
+                t = 1e9
+                for _ in range(reps):
+                    t0 = time.perf_counter(); r = f(); t = min(t, time.perf_counter() - t0)
+                return t * 1e3, r
+            def inplace():
+                acc = x[0] * w[0]
+                tmp = np.empty_like(acc)
+                for i in range(1, k):
+                    np.multiply(x[i], w[i], out=tmp)
+                    acc += tmp
+                return acc
+            avg_ms, avg = best(lambda: np.average(x, axis=0, weights=w))
+            in_ms, _ = best(inplace)
+            mv_ms, _ = best(lambda: w @ x)
+            print(json.dumps({"numpy": np.__version__, "average_ms": avg_ms, "inplace_ms": in_ms, "matvec_ms": mv_ms,
+                              "max_diff": float(np.max(np.abs(avg - ref)))}))
+            """;
+
+    private static byte[] floats(float[] v) {
+        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(v);
+        return b.array();
+    }
+
+    private static String awaitUrl(Process server) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<String> url = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                for (String line; (line = out.readLine()) != null; ) {
+                    if (line.startsWith("LungFL server listening on ")) url.complete(line.substring(27).strip());
+                }
+            } catch (IOException ignored) {
+                // server gone
+            }
+            url.complete(null);
+        });
+        t.setDaemon(true);
+        t.start();
+        String u = url.get(60, TimeUnit.SECONDS);
+        if (u == null) throw new UserFacingException("bench: the server process did not start");
+        return u;
+    }
+
+    private static Map<String, Double> metrics(String url) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        String body = http.send(java.net.http.HttpRequest.newBuilder(URI.create(url + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (String line : body.split("\n")) {
+            if (line.startsWith("#") || line.isBlank()) continue;
+            int sp = line.lastIndexOf(' ');
+            m.put(line.substring(0, sp), Double.parseDouble(line.substring(sp + 1)));
+        }
+        return m;
+    }
+
+    private static long rssKb(long pid, String field) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith(field + ":")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+        return -1;
+    }
+
+    private static double pct(long[] sorted, double p) {
+        return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))];
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var s = Files.walk(root)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package org.lungfl.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.lungfl.core.UserFacingException;
+import org.lungfl.core.plan.FederationPlan;
+import org.lungfl.server.LungflServer;
+import org.lungfl.server.ServerConfig;
+import org.lungfl.server.TokenStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "server", mixinStandardHelpOptions = true, subcommands = {ServerCommand.Token.class},
+        description = {"Run the aggregation server: durable update queue, staleness-aware FedAvg, HTTP API.",
+            "Console on stdin: execute, status, clients, history, clear, help, quit."})
+final class ServerCommand implements Callable<Integer> {
+    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "5000", description = "Port (0 picks a free one; default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--data-dir", defaultValue = "lungfl-server-data", description = "Queue, versions, tokens and audit log (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--max-clients", defaultValue = "10", description = "K: updates per automatic aggregation (default: ${DEFAULT-VALUE}).")
+    int maxClients;
+
+    @Option(names = "--plan", defaultValue = "demo", description = "Federation plan: demo, standard or a JSON file (default: ${DEFAULT-VALUE}).")
+    String plan;
+
+    @Option(names = "--open", description = "No authentication (trusted LAN only; announced in the log and in /status).")
+    boolean open;
+
+    @Option(names = "--tls-cert", description = "PEM certificate chain: serve HTTPS.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", description = "PEM private key (unencrypted PKCS#8) for --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--max-body-mb", defaultValue = "64", description = "Largest upload accepted, in MiB (default: ${DEFAULT-VALUE}).")
+    long maxBodyMb;
+
+    @Option(names = "--retention", defaultValue = "10", description = "Global versions kept for stale updates and downloads (default: ${DEFAULT-VALUE}).")
+    int retention;
+
+    @Override
+    public Integer call() throws Exception {
+        if ((tlsCert == null) != (tlsKey == null)) throw new UserFacingException("--tls-cert and --tls-key go together");
+        if (maxBodyMb < 1) throw new UserFacingException("--max-body-mb must be at least 1");
+        ServerConfig config = new ServerConfig(host, port, dataDir, maxClients, FederationPlan.load(plan), open, tlsCert, tlsKey,
+                maxBodyMb << 20, retention);
+        LungflServer.serve(config, System.in, System.out);
+        return 0;
+    }
+
+    @Command(name = "token", mixinStandardHelpOptions = true, description = "Manage client and admin bearer tokens (only hashes are stored).",
+            subcommands = {Token.Add.class, Token.List.class, Token.Revoke.class})
+    static final class Token implements Runnable {
+        @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(spec.commandLine().getOut());
+        }
+
+        @Command(name = "add", mixinStandardHelpOptions = true, description = "Create a token for NAME and print it (shown only this once).")
+        static final class Add implements Callable<Integer> {
+            @Parameters(paramLabel = "NAME", description = "Client id the token is bound to (or an operator's name with --admin).")
+            String name;
+
+            @Option(names = "--data-dir", defaultValue = "lungfl-server-data", description = "Server data dir (default: ${DEFAULT-VALUE}).")
+            Path dataDir;
+
+            @Option(names = "--admin", description = "Allow the admin endpoints (execute, clear) instead of uploads.")
+            boolean admin;
+
+            @Override
+            public Integer call() {
+                System.out.println(new TokenStore(dataDir).add(name, admin));
+                return 0;
+            }
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "List token names (never the tokens).")
+        static final class List implements Callable<Integer> {
+            @Option(names = "--data-dir", defaultValue = "lungfl-server-data", description = "Server data dir (default: ${DEFAULT-VALUE}).")
+            Path dataDir;
+
+            @Override
+            public Integer call() {
+                var tokens = new TokenStore(dataDir).list();
+                if (tokens.isEmpty()) System.out.println("no tokens in " + dataDir);
+                for (TokenStore.Entry e : tokens) {
+                    System.out.printf("%-32s %-6s created %s%n", e.name(), e.admin() ? "admin" : "client", e.createdAt());
+                }
+                return 0;
+            }
+        }
+
+        @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke NAME's token; a running server notices at once.")
+        static final class Revoke implements Callable<Integer> {
+            @Parameters(paramLabel = "NAME")
+            String name;
+
+            @Option(names = "--data-dir", defaultValue = "lungfl-server-data", description = "Server data dir (default: ${DEFAULT-VALUE}).")
+            Path dataDir;
+
+            @Override
+            public Integer call() {
+                if (!new TokenStore(dataDir).revoke(name)) throw new UserFacingException("no token named '" + name + "' in " + dataDir);
+                System.out.println("revoked " + name);
+                return 0;
+            }
+        }
+    }
+}
