@@ -10,7 +10,7 @@ codestream out of the encapsulated Pixel Data, and writes into OUTDIR:
   NAME.properties  the compressed file's Image Pixel attributes, transfer syntax, rescale
   NAME.orig        the original stored values (int32 little endian, rows x columns x samples)
   NAME.ref         for lossy syntaxes: the encoder's own decoder's output (dcmdjpeg, gdcmconv --raw, djpeg)
-A case whose tool is missing is listed in OUTDIR/skipped.txt with the reason.
+A case whose tool is missing is listed in OUTDIR/skipped.txt as NAME<tab>SYNTAX<tab>reason.
 """
 import os
 import shutil
@@ -150,6 +150,36 @@ def pnm_case(out, work, name, pixels, cjpeg_args):
                    "cjpeg " + " ".join(cjpeg_args))
 
 
+def pillow_j2k_case(out, work, name, pixels, jp2, tile_size):
+    """JPEG 2000 by OpenJPEG through Pillow: a JP2-wrapped and a multi-tile codestream (GDCM writes neither)."""
+    import io
+    from PIL import Image
+    wide = pixels.max() > 255
+    buf = io.BytesIO()
+    options = {"tile_size": tile_size} if tile_size else {}
+    Image.fromarray(pixels.astype(np.uint16 if wide else np.uint8)).save(buf, format="JPEG2000", no_jp2=not jp2, **options)
+    ds = Dataset()
+    ds.Rows, ds.Columns = pixels.shape
+    ds.SamplesPerPixel = 1
+    ds.BitsAllocated = 16 if wide else 8
+    ds.BitsStored = 12 if wide else 8
+    ds.HighBit = ds.BitsStored - 1
+    ds.PixelRepresentation = 0
+    ds.PhotometricInterpretation = "MONOCHROME2"
+    write_case(out, name, buf.getvalue(), ds, "1.2.840.10008.1.2.4.90", True, pixels.reshape(-1), 1.0, 0.0, None,
+               f"Pillow/OpenJPEG jp2={jp2} tiles={tile_size}")
+
+
+def available(tool):
+    if tool == "pillow-openjpeg":
+        try:
+            from PIL import features
+            return features.check("jpg_2000")
+        except ImportError:
+            return False
+    return shutil.which(tool) is not None
+
+
 def cases():
     d = density
     u8 = lambda r, c, s: np.round(d(r, c, s) * 250).astype(np.int64)
@@ -160,34 +190,37 @@ def cases():
     u16 = lambda r, c, s: np.round(d(r, c, s) * 65000).astype(np.int64)
     base, ext, sv1, lossless = "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.70", "1.2.840.10008.1.2.4.57"
     j2k_ll, j2k = "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91"
-    yield "dcmtk_baseline_u8_37x23", ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, u8(23, 37, 1), 8, 8, False, ["dcmcjpeg", "+eb"], base, False)
-    yield "dcmtk_baseline_u8_q50_130x70", ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, u8(70, 130, 2), 8, 8, False, ["dcmcjpeg", "+eb", "+q", "50"], base, False)
-    yield "dcmtk_extended_u12_64x48", ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, u12(48, 64, 3), 16, 12, False, ["dcmcjpeg", "+ee"], ext, False, 1.0, -1024.0)
-    yield "dcmtk_extended_u12_40x24", ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, u12(24, 40, 11), 16, 12, False, ["dcmcjpeg", "+ee", "+q", "80"], ext, False, 1.0, -1024.0)
-    yield "dcmtk_extended_s12_33x45", ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, s12(45, 33, 4), 16, 12, True, ["dcmcjpeg", "+ee", "+q", "75"], ext, False)
-    yield "dcmtk_extended_s16_100x90", ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, hu16(90, 100, 5), 16, 16, True, ["dcmcjpeg", "+ee", "+q", "95"], ext, False)
-    yield "dcmtk_extended_u8_40x30", ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, u8(30, 40, 6), 8, 8, False, ["dcmcjpeg", "+ee"], ext, False)
-    yield "dcmtk_sv1_s16_37x23", ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, s16(23, 37, 7), 16, 16, True, ["dcmcjpeg", "+e1"], sv1, True)
-    yield "dcmtk_sv1_u12_64x48", ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, u12(48, 64, 8), 16, 12, False, ["dcmcjpeg", "+e1"], sv1, True, 1.0, -1024.0)
-    yield "dcmtk_sv1_u8_31x17", ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, u8(17, 31, 9), 8, 8, False, ["dcmcjpeg", "+e1"], sv1, True)
-    yield "dcmtk_sv1_u16_40x20", ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, u16(20, 40, 10), 16, 16, False, ["dcmcjpeg", "+e1"], sv1, True)
+    yield "dcmtk_baseline_u8_37x23", base, ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, u8(23, 37, 1), 8, 8, False, ["dcmcjpeg", "+eb"], base, False)
+    yield "dcmtk_baseline_u8_q50_130x70", base, ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, u8(70, 130, 2), 8, 8, False, ["dcmcjpeg", "+eb", "+q", "50"], base, False)
+    yield "dcmtk_extended_u12_64x48", ext, ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, u12(48, 64, 3), 16, 12, False, ["dcmcjpeg", "+ee"], ext, False, 1.0, -1024.0)
+    yield "dcmtk_extended_u12_40x24", ext, ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, u12(24, 40, 11), 16, 12, False, ["dcmcjpeg", "+ee", "+q", "80"], ext, False, 1.0, -1024.0)
+    yield "dcmtk_extended_s12_33x45", ext, ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, s12(45, 33, 4), 16, 12, True, ["dcmcjpeg", "+ee", "+q", "75"], ext, False)
+    yield "dcmtk_extended_s16_100x90", ext, ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, hu16(90, 100, 5), 16, 16, True, ["dcmcjpeg", "+ee", "+q", "95"], ext, False)
+    yield "dcmtk_extended_u8_40x30", ext, ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, u8(30, 40, 6), 8, 8, False, ["dcmcjpeg", "+ee"], ext, False)
+    yield "dcmtk_sv1_s16_37x23", sv1, ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, s16(23, 37, 7), 16, 16, True, ["dcmcjpeg", "+e1"], sv1, True)
+    yield "dcmtk_sv1_u12_64x48", sv1, ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, u12(48, 64, 8), 16, 12, False, ["dcmcjpeg", "+e1"], sv1, True, 1.0, -1024.0)
+    yield "dcmtk_sv1_u8_31x17", sv1, ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, u8(17, 31, 9), 8, 8, False, ["dcmcjpeg", "+e1"], sv1, True)
+    yield "dcmtk_sv1_u16_40x20", sv1, ("dcmcjpeg",), lambda o, w, n: dicom_case(o, w, n, u16(20, 40, 10), 16, 16, False, ["dcmcjpeg", "+e1"], sv1, True)
     for p in range(1, 8):
-        yield f"dcmtk_lossless_p{p}_s12_29x19", ("dcmcjpeg",), (lambda p: lambda o, w, n: dicom_case(
+        yield f"dcmtk_lossless_p{p}_s12_29x19", lossless, ("dcmcjpeg",), (lambda p: lambda o, w, n: dicom_case(
             o, w, n, s12(19, 29, 20 + p), 16, 12, True, ["dcmcjpeg", "+el", "+sv", str(p)], lossless, True))(p)
-    yield "gdcm_lossless_s16_37x23", ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, s16(23, 37, 30), 16, 16, True, ["gdcmconv", "--jpeg"], sv1, True)
-    yield "gdcm_lossless_u12_64x48", ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, u12(48, 64, 31), 16, 12, False, ["gdcmconv", "--jpeg"], sv1, True, 1.0, -1024.0)
-    yield "gdcm_j2k_s16_37x23", ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, s16(23, 37, 40), 16, 16, True, ["gdcmconv", "--j2k"], j2k_ll, True)
-    yield "gdcm_j2k_u12_64x48", ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, u12(48, 64, 41), 16, 12, False, ["gdcmconv", "--j2k"], j2k_ll, True, 1.0, -1024.0)
-    yield "gdcm_j2k_s12_33x45", ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, s12(45, 33, 42), 16, 12, True, ["gdcmconv", "--j2k"], j2k_ll, True)
-    yield "gdcm_j2k_u8_31x17", ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, u8(17, 31, 43), 8, 8, False, ["gdcmconv", "--j2k"], j2k_ll, True)
-    yield "gdcm_j2k_lossy_s16_100x90", ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, hu16(90, 100, 44), 16, 16, True, ["gdcmconv", "--j2k", "--lossy", "--irreversible", "-q", "70"], j2k, False)
-    yield "gdcm_j2k_lossy_u12_64x48", ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, u12(48, 64, 45), 16, 12, False, ["gdcmconv", "--j2k", "--lossy", "-q", "100"], j2k, False, 1.0, -1024.0)
-    yield "gdcm_j2k_lossy_u12_40x24", ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, u12(24, 40, 46), 16, 12, False, ["gdcmconv", "--j2k", "--lossy", "--irreversible", "-q", "90"], j2k, False, 1.0, -1024.0)
-    yield "cjpeg_restart_gray_100x70", ("cjpeg", "djpeg"), lambda o, w, n: pnm_case(o, w, n, u8(70, 100, 50), ["-grayscale", "-restart", "3B", "-quality", "85"])
-    yield "cjpeg_restart_rows_gray_61x45", ("cjpeg", "djpeg"), lambda o, w, n: pnm_case(o, w, n, u8(45, 61, 51), ["-grayscale", "-restart", "1", "-optimize"])
-    yield "cjpeg_restart_rgb_50x34", ("cjpeg", "djpeg"), lambda o, w, n: pnm_case(o, w, n, np.stack(
+    yield "gdcm_lossless_s16_37x23", sv1, ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, s16(23, 37, 30), 16, 16, True, ["gdcmconv", "--jpeg"], sv1, True)
+    yield "gdcm_lossless_u12_64x48", sv1, ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, u12(48, 64, 31), 16, 12, False, ["gdcmconv", "--jpeg"], sv1, True, 1.0, -1024.0)
+    yield "gdcm_j2k_s16_37x23", j2k_ll, ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, s16(23, 37, 40), 16, 16, True, ["gdcmconv", "--j2k"], j2k_ll, True)
+    yield "gdcm_j2k_u12_64x48", j2k_ll, ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, u12(48, 64, 41), 16, 12, False, ["gdcmconv", "--j2k"], j2k_ll, True, 1.0, -1024.0)
+    yield "gdcm_j2k_s12_33x45", j2k_ll, ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, s12(45, 33, 42), 16, 12, True, ["gdcmconv", "--j2k"], j2k_ll, True)
+    yield "gdcm_j2k_u8_31x17", j2k_ll, ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, u8(17, 31, 43), 8, 8, False, ["gdcmconv", "--j2k"], j2k_ll, True)
+    yield "gdcm_j2k_lossy_s16_100x90", j2k, ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, hu16(90, 100, 44), 16, 16, True, ["gdcmconv", "--j2k", "--lossy", "--irreversible", "-q", "70"], j2k, False)
+    yield "gdcm_j2k_lossy_u12_64x48", j2k, ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, u12(48, 64, 45), 16, 12, False, ["gdcmconv", "--j2k", "--lossy", "-q", "100"], j2k, False, 1.0, -1024.0)
+    yield "gdcm_j2k_lossy_u12_40x24", j2k, ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, u12(24, 40, 46), 16, 12, False, ["gdcmconv", "--j2k", "--lossy", "--irreversible", "-q", "90"], j2k, False, 1.0, -1024.0)
+    yield "pillow_jp2_u12_40x24", j2k_ll, ("pillow-openjpeg",), lambda o, w, n: pillow_j2k_case(o, w, n, u12(24, 40, 47), True, None)
+    yield "pillow_j2k_tiles_u8_53x37", j2k_ll, ("pillow-openjpeg",), lambda o, w, n: pillow_j2k_case(o, w, n, u8(37, 53, 48), False, (16, 16))
+    yield "pillow_jp2_tiles_u8_40x24", j2k_ll, ("pillow-openjpeg",), lambda o, w, n: pillow_j2k_case(o, w, n, u8(24, 40, 49), True, (16, 16))
+    yield "cjpeg_restart_gray_100x70", base, ("cjpeg", "djpeg"), lambda o, w, n: pnm_case(o, w, n, u8(70, 100, 50), ["-grayscale", "-restart", "3B", "-quality", "85"])
+    yield "cjpeg_restart_rows_gray_61x45", base, ("cjpeg", "djpeg"), lambda o, w, n: pnm_case(o, w, n, u8(45, 61, 51), ["-grayscale", "-restart", "1", "-optimize"])
+    yield "cjpeg_restart_rgb_50x34", base, ("cjpeg", "djpeg"), lambda o, w, n: pnm_case(o, w, n, np.stack(
         [u8(34, 50, 52), u8(34, 50, 53), u8(34, 50, 54)], axis=-1), ["-rgb", "-restart", "2B", "-quality", "90"])
-    yield "cjpeg_restart_rgb_26x18", ("cjpeg", "djpeg"), lambda o, w, n: pnm_case(o, w, n, np.stack(
+    yield "cjpeg_restart_rgb_26x18", base, ("cjpeg", "djpeg"), lambda o, w, n: pnm_case(o, w, n, np.stack(
         [u8(18, 26, 55), u8(18, 26, 56), u8(18, 26, 57)], axis=-1), ["-rgb", "-restart", "2B", "-quality", "80"])
 
 
@@ -198,12 +231,12 @@ def main():
     work = os.path.join(out, "work")
     os.makedirs(work, exist_ok=True)
     skipped = []
-    for name, tools, make in cases():
+    for name, syntax, tools, make in cases():
         if wanted and name not in wanted:
             continue
-        missing = [t for t in tools if shutil.which(t) is None]
+        missing = [t for t in tools if not available(t)]
         if missing:
-            skipped.append(f"{name}: {', '.join(missing)} not installed")
+            skipped.append(f"{name}\t{syntax}\t{', '.join(missing)} not installed")
             continue
         try:
             make(out, work, name)

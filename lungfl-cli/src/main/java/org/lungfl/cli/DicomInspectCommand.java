@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.lungfl.dicom.inspect.DicomInspection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,8 +35,13 @@ final class DicomInspectCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        List<Path> files = DicomPaths.expand(paths);
+        if (files.isEmpty()) {
+            err.println("lungfl: no files under " + paths.stream().map(Path::toString).collect(Collectors.joining(", ")));
+            return 1;
+        }
         boolean allRead = true;
-        for (Path path : DicomPaths.expand(paths)) {
+        for (Path path : files) {
             DicomInspection inspection = DicomInspection.of(path);
             allRead &= inspection.ok();
             if (json) out.println(inspection.toJsonLine());

@@ -41,12 +41,16 @@ class DicomInspectCommandTest {
         }
     }
 
+    private static Path resolve(String name) {
+        return name.startsWith("bad_") ? FIXTURES.resolveSibling("malformed").resolve(name) : FIXTURES.resolve(name);
+    }
+
     private static Path tree(Path dir, String... names) throws Exception {
         for (int i = 0; i < names.length; i++) {
             // Nested folders and files without extension, as archives have them.
             Path target = dir.resolve("series" + (i % 2)).resolve("IM" + i);
             Files.createDirectories(target.getParent());
-            Files.copy(FIXTURES.resolve(names[i]), target);
+            Files.copy(resolve(names[i]), target);
         }
         return dir;
     }
@@ -93,13 +97,28 @@ class DicomInspectCommandTest {
     @Test
     void textOutputIsACompactBlockWithoutPatientData(@TempDir Path dir) throws Exception {
         Path file = Files.copy(FIXTURES.resolve("ct_s16_mono1_padding.dcm"), dir.resolve("slice.dcm"));
-        Path bad = Files.copy(FIXTURES.resolve("bad_empty.dcm"), dir.resolve("empty.dcm"));
+        Path bad = Files.copy(resolve("bad_empty.dcm"), dir.resolve("empty.dcm"));
         Run r = run("dicom", "inspect", file.toString(), bad.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).startsWith(file + "\n").contains("64x64  frames 1  bits 16/16 signed  MONOCHROME1")
                 .contains("HU sha256 ").doesNotContain("Phantom").doesNotContain("SYNTH-0042");
         assertThat(r.out().lines().count()).isLessThanOrEqualTo(10);
         assertThat(r.err()).isEqualTo(bad + ": empty file\n");
+    }
+
+    /** The README's main-job command: every committed fixture reads. */
+    @Test
+    void everyFixtureInTheFolderReads() {
+        Run r = run("dicom", "inspect", FIXTURES.toString());
+        assertThat(r.err()).isEmpty();
+        assertThat(r.exit()).isZero();
+    }
+
+    @Test
+    void anEmptyFolderIsAFailureNotASilentSuccess(@TempDir Path dir) {
+        Run r = run("dicom", "inspect", "--json", dir.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("lungfl: no files under " + dir + "\n");
     }
 
     @Test

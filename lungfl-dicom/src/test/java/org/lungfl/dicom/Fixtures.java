@@ -25,18 +25,23 @@ public final class Fixtures {
         return dir().resolve(name);
     }
 
-    /** Fixtures that are valid DICOM (everything not named bad_*). */
+    /** The valid fixtures. */
     public static List<Path> valid() {
-        return list(false);
+        return list(dir());
     }
 
+    /** The malformed ones (src/test/resources/malformed), each with one defect. */
     public static List<Path> malformed() {
-        return list(true);
+        return list(dir().resolveSibling("malformed"));
     }
 
-    private static List<Path> list(boolean bad) {
-        try (Stream<Path> s = Files.list(dir())) {
-            return s.filter(p -> p.getFileName().toString().startsWith("bad_") == bad && p.toString().endsWith(".dcm")).sorted().toList();
+    public static Path malformed(String name) {
+        return dir().resolveSibling("malformed").resolve(name);
+    }
+
+    private static List<Path> list(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith(".dcm")).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -51,6 +51,9 @@ final class ImageIoFrames {
         } catch (RuntimeException e) {
             // the plugins signal corrupt data with assorted runtime exceptions
             throw new CodecException(codec + ": corrupt codestream (" + describe(e) + ")", e);
+        } catch (ThreadDeath e) {
+            // jj2000's JJ2KExceptionHandler throws a fresh ThreadDeath on read errors: not a real stop
+            throw new CodecException(codec + ": corrupt codestream (read past its end)", e);
         } finally {
             if (reader != null) reader.dispose();
         }

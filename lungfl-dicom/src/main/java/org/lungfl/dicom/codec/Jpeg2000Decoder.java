@@ -19,7 +19,9 @@ public final class Jpeg2000Decoder implements FrameDecoder {
     @Override
     public int[] decode(byte[] frame, ImageDescriptor descriptor) throws CodecException {
         if (frame == null || frame.length == 0) throw new CodecException(CODEC + ": empty frame");
-        Siz siz = checkSiz(frame, codestreamStart(frame), descriptor);
+        int start = codestreamStart(frame);
+        Siz siz = checkSiz(frame, start, descriptor);
+        checkTileParts(frame, start);
         ImageIoFrames.checkSize(descriptor, CODEC);
         int[] samples = ImageIoFrames.samples(ImageIoFrames.readRaster(provider, frame, CODEC), descriptor, CODEC);
         if (siz.precision() > descriptor.bitsStored()) clamp(samples, siz.signed(), descriptor.bitsStored());
@@ -101,6 +103,43 @@ public final class Jpeg2000Decoder implements FrameDecoder {
             if (d[q + 1] != 1 || d[q + 2] != 1) throw new CodecException(CODEC + ": component " + c + " is subsampled");
         }
         return new Siz(maxPrecision, signed);
+    }
+
+    /**
+     * Walks the main header and the tile-parts (A.4.2: Psot is the tile-part's length) up to EOC.
+     * jj2000 reports reading past the end by printing a stack trace to stderr and throwing
+     * ThreadDeath, so a truncated codestream must be refused before it gets there.
+     */
+    private static void checkTileParts(byte[] d, int p) throws CodecException {
+        int end = d.length;
+        p += 2; // SOC
+        boolean tilePart = false;
+        while (p < end) {
+            if (p + 2 > end) throw new CodecException(CODEC + ": codestream is truncated");
+            int marker = u16(d, p);
+            if (marker == 0xFFD9) return; // EOC; anything after it is padding
+            if (p + 4 > end) throw new CodecException(CODEC + ": codestream is truncated");
+            if (marker == 0xFF90) {
+                if (p + 12 > end) throw new CodecException(CODEC + ": codestream is truncated in a tile-part header");
+                long psot = u32(d, p + 6);
+                tilePart = true;
+                if (psot == 0) {
+                    // the last tile-part runs to EOC
+                    if (u16(d, end - 2) != 0xFFD9 || end - 2 < p + 12) throw new CodecException(CODEC + ": codestream is truncated (no EOC)");
+                    return;
+                }
+                if (psot < 14 || p + psot > end) {
+                    throw new CodecException(CODEC + ": tile-part of " + psot + " bytes, " + (end - p) + " present (truncated)");
+                }
+                p += (int) psot;
+            } else {
+                if (tilePart || (marker & 0xFF00) != 0xFF00) throw new CodecException(CODEC + ": expected a marker at offset " + p);
+                int length = u16(d, p + 2);
+                if (length < 2 || p + 2 + length > end) throw new CodecException(CODEC + ": main header segment at offset " + p + " is truncated");
+                p += 2 + length;
+            }
+        }
+        if (!tilePart) throw new CodecException(CODEC + ": codestream has no tile-parts");
     }
 
     private static int u16(byte[] d, int p) {

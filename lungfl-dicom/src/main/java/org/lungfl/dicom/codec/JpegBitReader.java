@@ -67,6 +67,16 @@ final class JpegBitReader {
         return v < (1 << (n - 1)) ? v - (1 << n) + 1 : v;
     }
 
+    /** The next LOOKAHEAD bits, not consumed. */
+    int peek() {
+        if (bits < 16) fill();
+        return (int) (acc >>> (bits - JpegHuffmanTable.LOOKAHEAD)) & ((1 << JpegHuffmanTable.LOOKAHEAD) - 1);
+    }
+
+    void skip(int n) throws CodecException {
+        consume(n);
+    }
+
     int decode(JpegHuffmanTable t) throws CodecException {
         if (bits < 16) fill();
         int entry = t.lookup[(int) (acc >>> (bits - JpegHuffmanTable.LOOKAHEAD)) & ((1 << JpegHuffmanTable.LOOKAHEAD) - 1)];

@@ -284,7 +284,16 @@ public final class JpegDecoder implements FrameDecoder {
             int value = pred[s] + diff;
             pred[s] = value;
             block[0] = (short) value; // libjpeg stores coefficients as 16-bit JCOEF
+            int[] fastAc = ac.fastAc;
             for (int k = 1; k < 64; k++) {
+                int fast = fastAc[in.peek()];
+                if (fast != 0) {
+                    in.skip(fast & 0xFF);
+                    k += (fast >> 8) & 15;
+                    if (k > 63) throw new CodecException("JPEG: coefficient index " + k + " past 63");
+                    block[NATURAL_ORDER[k]] = fast >> 16;
+                    continue;
+                }
                 int rs = in.decode(ac);
                 int run = rs >> 4, size = rs & 15;
                 if (size == 0) {

@@ -14,6 +14,11 @@ final class JpegHuffmanTable {
     /** Index into values of a code of each length, minus that length's first code. */
     final int[] valueOffset = new int[17];
     final int[] values;
+    /**
+     * For AC tables: when a prefix holds a whole run/size code and its extra bits,
+     * (value << 16) | (run << 8) | total length; 0 otherwise (as stb_image's fast AC table).
+     */
+    final int[] fastAc = new int[1 << LOOKAHEAD];
 
     /**
      * @param counts number of codes of each length 1..16 (index 0 unused)
@@ -32,6 +37,8 @@ final class JpegHuffmanTable {
             }
             valueOffset[len] = p - code;
             for (int i = 0; i < n; i++, p++, code++) {
+                // codes of one length must fit in that many bits (libjpeg: JERR_BAD_HUFF_TABLE)
+                if (code >= (1 << len)) throw new CodecException("JPEG: Huffman table has more codes than fit in " + len + " bits");
                 if (dc && symbols[p] > 15) {
                     throw new CodecException("JPEG: DC Huffman table holds category " + symbols[p] + " (at most 15)");
                 }
@@ -42,10 +49,17 @@ final class JpegHuffmanTable {
                 }
             }
             maxCode[len] = code - 1;
-            // codes of one length must fit in that many bits (libjpeg: JERR_BAD_HUFF_TABLE)
-            if (code > (1 << len)) throw new CodecException("JPEG: Huffman table has more codes than fit in " + len + " bits");
             code <<= 1;
         }
         maxCode[17] = Integer.MAX_VALUE; // sentinel: never reached, decode() stops at 16
+        if (!dc) {
+            for (int prefix = 0; prefix < lookup.length; prefix++) {
+                int len = lookup[prefix] >>> 8, run = (lookup[prefix] >> 4) & 15, size = lookup[prefix] & 15;
+                if (len == 0 || size == 0 || len + size > LOOKAHEAD) continue;
+                int raw = (prefix >> (LOOKAHEAD - len - size)) & ((1 << size) - 1);
+                int value = raw < (1 << (size - 1)) ? raw - (1 << size) + 1 : raw;
+                fastAc[prefix] = (value << 16) | (run << 8) | (len + size);
+            }
+        }
     }
 }

@@ -102,6 +102,11 @@ final class JpegLsBitReader {
         return new CodecException("JPEG-LS: Golomb code with " + count + " leading zeros exceeds the limit of " + max);
     }
 
+    /** Bits of scan data not consumed yet (bytes after 0xFF counted as 8). */
+    long unusedBits() {
+        return Math.max(0, bits - padded) + 8L * (end - pos);
+    }
+
     /** True once a bit past the end of the scan data was consumed. */
     boolean overrun() {
         return padded > bits;

@@ -19,6 +19,8 @@ public final class JpegLsDecoder implements FrameDecoder {
     private static final int COM = 0xFE;
     /** Output allocation limit (512 MB of samples): a few bytes of run mode can claim any size. */
     private static final long MAX_SAMPLES = 1L << 27;
+    /** DCMTK and GDCM leave 0–7 bits; allow a padding byte or two more. */
+    private static final int MAX_UNUSED_BITS = 24;
 
     public JpegLsDecoder() {}
 
@@ -94,7 +96,7 @@ public final class JpegLsDecoder implements FrameDecoder {
         }
 
         /** Returns the start of the segment's parameters after checking its length field. */
-        private int segment(String name, int marker) throws CodecException {
+        private int segment(String name) throws CodecException {
             if (pos + 2 > data.length) {
                 throw new CodecException("JPEG-LS: " + name + " segment truncated");
             }
@@ -113,10 +115,10 @@ public final class JpegLsDecoder implements FrameDecoder {
             if (!app && marker != COM) {
                 String what = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC
                         ? "a JPEG (not JPEG-LS) frame header SOF" + (marker - 0xC0)
-                        : "unexpected marker 0xFF" + Integer.toHexString(marker).toUpperCase();
+                        : String.format("unexpected marker 0xFF%02X", marker);
                 throw new CodecException("JPEG-LS: " + what + " at byte " + (pos - 2));
             }
-            int start = segment("APP/COM", marker);
+            int start = segment("APP/COM");
             if (marker == 0xE8 && pos - start >= 5 && u8(start) == 'm' && u8(start + 1) == 'r'
                     && u8(start + 2) == 'f' && u8(start + 3) == 'x' && u8(start + 4) != 0) {
                 throw new CodecException("JPEG-LS: HP colour transform " + u8(start + 4) + " (APP8 mrfx) is not supported");
@@ -127,7 +129,7 @@ public final class JpegLsDecoder implements FrameDecoder {
             if (out != null) {
                 throw new CodecException("JPEG-LS: second frame header");
             }
-            int p = segment("SOF55", SOF55);
+            int p = segment("SOF55");
             int components = pos - p >= 6 ? u8(p + 5) : -1;
             if (components < 1 || pos - p != 6 + 3 * components) {
                 throw new CodecException("JPEG-LS: SOF55 segment length does not match its component count");
@@ -175,8 +177,11 @@ public final class JpegLsDecoder implements FrameDecoder {
         }
 
         private void readPresetParameters() throws CodecException {
-            int p = segment("LSE", LSE);
+            int p = segment("LSE");
             int id = pos - p >= 1 ? u8(p) : -1;
+            if (id < 0) {
+                throw new CodecException("JPEG-LS: empty LSE segment");
+            }
             if (id != 1) {
                 throw new CodecException(id == 2 || id == 3
                         ? "JPEG-LS: mapping tables (LSE id " + id + ") are not supported"
@@ -194,7 +199,7 @@ public final class JpegLsDecoder implements FrameDecoder {
         }
 
         private void readRestartInterval() throws CodecException {
-            int p = segment("DRI", DRI);
+            int p = segment("DRI");
             int interval = pos - p == 2 ? u16(p) : -1;
             if (interval != 0) {
                 throw new CodecException("JPEG-LS: restart intervals are not supported");
@@ -205,7 +210,7 @@ public final class JpegLsDecoder implements FrameDecoder {
             if (out == null) {
                 throw new CodecException("JPEG-LS: scan before the frame header");
             }
-            int p = segment("SOS", SOS);
+            int p = segment("SOS");
             int count = pos - p >= 1 ? u8(p) : -1;
             if (count < 1 || count > componentIds.length || pos - p != 4 + 2 * count) {
                 throw new CodecException("JPEG-LS: SOS segment length does not match its component count");
@@ -244,6 +249,11 @@ public final class JpegLsDecoder implements FrameDecoder {
                 scan.decodeSampleInterleaved(out, componentIds.length, indexes);
             } else {
                 scan.decodeLineInterleaved(out, componentIds.length, indexes);
+            }
+            // An encoder leaves at most the padding of its last byte and one byte after a final
+            // 0xFF; more means the stream was not what its header said (CharLS and DCMTK refuse it too).
+            if (reader.unusedBits() > MAX_UNUSED_BITS) {
+                throw new CodecException("JPEG-LS: " + reader.unusedBits() / 8 + " bytes of scan data left after the last line");
             }
             pos = end;
         }

@@ -57,25 +57,25 @@ final class JpegLsScanDecoder {
         this.limit = 2 * (bpp + Math.max(8, bpp));
         this.reset = p.reset();
         this.maxMappedError = 2L * range;
-        this.quantized = new byte[2 * maxVal + 1];
-        for (int d = -maxVal; d <= maxVal; d++) {
-            quantized[d + maxVal] = (byte) quantize(d, p.t1(), p.t2(), p.t3());
-        }
+        this.quantized = quantizationTable(p.t1(), p.t2(), p.t3());
         int a0 = Math.max(2, (range + 32) / 64);
         Arrays.fill(a, a0);
         Arrays.fill(n, 1);
     }
 
-    private int quantize(int d, int t1, int t2, int t3) {
-        if (d <= -t3) return -4;
-        if (d <= -t2) return -3;
-        if (d <= -t1) return -2;
-        if (d < -near) return -1;
-        if (d <= near) return 0;
-        if (d < t1) return 1;
-        if (d < t2) return 2;
-        if (d < t3) return 3;
-        return 4;
+    /** Gradient quantisation of T.87 A.3.3 for every D in [−MAXVAL, MAXVAL], indexed by D + MAXVAL. */
+    private byte[] quantizationTable(int t1, int t2, int t3) {
+        byte[] q = new byte[2 * maxVal + 1];
+        int[] upper = {-t3, -t2, -t1, -near - 1, near, t1 - 1, t2 - 1, t3 - 1, maxVal}; // last D of each region
+        int from = -maxVal;
+        for (int region = 0; region < upper.length; region++) {
+            int to = Math.min(upper[region], maxVal);
+            if (to >= from) {
+                Arrays.fill(q, from + maxVal, to + maxVal + 1, (byte) (region - 4));
+                from = to + 1;
+            }
+        }
+        return q;
     }
 
     /**
@@ -259,9 +259,10 @@ final class JpegLsScanDecoder {
         n[q] = nq;
     }
 
+    /** The smallest k with N·2^k ≥ A (T.87 A.5.1). */
     private static int golombParameter(int nq, int aq) throws CodecException {
-        int k = 0;
-        for (long t = nq; t < aq; t <<= 1) {
+        int k = Math.max(0, Integer.numberOfLeadingZeros(nq) - Integer.numberOfLeadingZeros(aq));
+        if ((long) nq << k < aq) {
             k++;
         }
         if (k > MAX_K) {

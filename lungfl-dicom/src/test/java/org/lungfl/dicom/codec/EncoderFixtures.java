@@ -13,6 +13,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.function.ThrowingConsumer;
 
 /**
  * Codestreams made at test time by DCMTK and GDCM through src/test/python/codec_fixtures.py, once
@@ -47,15 +49,19 @@ final class EncoderFixtures {
 
     private EncoderFixtures() {}
 
-    /** Cases of one codec ("rle" or "jpegls"); skips the calling test when Python is unusable. */
-    static List<Case> cases(String codec) throws IOException, InterruptedException {
+    /**
+     * One dynamic test per freshly encoded case of a codec ("rle" or "jpegls"), plus one skipped
+     * test per missing tool so the gap shows in the report; skips everything when Python is unusable.
+     */
+    static Stream<DynamicTest> tests(String codec, ThrowingConsumer<Case> check)
+            throws IOException, InterruptedException {
         Result r = generate();
         assumeTrue(r.unavailable() == null, r.unavailable());
-        return r.cases().stream().filter(c -> c.codec().equals(codec)).toList();
-    }
-
-    static List<String> missingTools() throws IOException, InterruptedException {
-        return generate().missingTools();
+        Stream<DynamicTest> skipped = r.missingTools().stream().map(tool -> DynamicTest.dynamicTest(
+                "cases needing " + tool, () -> assumeTrue(false, tool + " is not installed")));
+        Stream<DynamicTest> cases = r.cases().stream().filter(c -> c.codec().equals(codec))
+                .map(c -> DynamicTest.dynamicTest(c.name(), () -> check.accept(c)));
+        return Stream.concat(skipped, cases);
     }
 
     private static synchronized Result generate() throws IOException, InterruptedException {
@@ -77,8 +83,26 @@ final class EncoderFixtures {
         if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("codec_fixtures.py failed:\n" + log);
         }
-        List<Case> cases = new ArrayList<>();
         List<String> missing = new ArrayList<>();
+        List<Case> cases = parse(dir, missing);
+        return result = new Result(cases, missing, null);
+    }
+
+    /**
+     * The small cases committed under src/test/resources (made by the same script), so the
+     * decoders are tested where the tools are absent too.
+     */
+    static List<Case> committed(String codec) throws IOException {
+        try {
+            Path dir = Paths.get(EncoderFixtures.class.getResource("rle-jpegls/manifest.tsv").toURI()).getParent();
+            return parse(dir, new ArrayList<>()).stream().filter(c -> c.codec().equals(codec)).toList();
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException(e);
+        }
+    }
+
+    private static List<Case> parse(Path dir, List<String> missing) throws IOException {
+        List<Case> cases = new ArrayList<>();
         for (String line : Files.readAllLines(dir.resolve("manifest.tsv"))) {
             String[] f = line.split("\t");
             if (f[0].equals("missing")) {
@@ -95,7 +119,7 @@ final class EncoderFixtures {
                         f[12].equals("rejected")));
             }
         }
-        return result = new Result(cases, missing, null);
+        return cases;
     }
 
     static int[] readInts(Path path) throws IOException {

@@ -142,6 +142,16 @@ class DicomReaderTest {
     }
 
     @Test
+    void trailingZeroPaddingIsNotAnElement() throws Exception {
+        byte[] b = Files.readAllBytes(Fixtures.file("ct_s16.dcm"));
+        byte[] padded = Arrays.copyOf(b, b.length + 11);
+        assertThat(DicomReader.read(padded, null).storedFrame(0)).containsExactly(DicomReader.read(b, null).storedFrame(0));
+        padded[b.length + 5] = 1; // not all zeros: an element, and a broken one
+        assertThat(catchThrowableOfType(DicomException.class, () -> DicomReader.read(padded, null)))
+                .hasMessage("<stream>: invalid VR '0x0001' of element (0000,0000) at byte " + b.length);
+    }
+
+    @Test
     void readsFromMemoryWithoutAName() throws Exception {
         byte[] bytes = Files.readAllBytes(Fixtures.file("ct_s16.dcm"));
         assertThat(DicomReader.read(bytes, null).numberOfFrames()).isEqualTo(1);
