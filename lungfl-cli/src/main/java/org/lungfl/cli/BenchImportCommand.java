@@ -30,9 +30,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = {"Slices per second and peak memory of DICOM import + preprocessing: LungFL's",
-            "`dataset import` against the Python pipeline it replaces (bench/import_python.py: pydicom,",
-            "numpy, scipy.ndimage.zoom order=1; /usr/bin/python3), on the same files, same plan."})
+        description = "Slices per second and peak memory of DICOM import + preprocessing: LungFL's `dataset import` "
+                + "against the Python pipeline it replaces (bench/import_python.py: pydicom, numpy, scipy.ndimage.zoom "
+                + "order=1; /usr/bin/python3), on the same files and plan.")
 final class BenchImportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -45,6 +45,11 @@ final class BenchImportCommand implements Callable<Integer> {
     @Option(names = "--dicom", paramLabel = "DIR",
             description = "Use the patient folders in DIR (generated there, and kept, when DIR is missing or empty).")
     Path dicom;
+
+    @Option(names = "--syntax", defaultValue = "EXPLICIT_VR_LITTLE_ENDIAN",
+            description = "Transfer syntax of generated series: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+            completionCandidates = WritableSyntaxes.class)
+    TransferSyntax syntax;
 
     @Option(names = "--plan", defaultValue = "demo", paramLabel = "demo|standard|FILE", description = "Plan (default: ${DEFAULT-VALUE}).")
     String plan;
@@ -73,8 +78,11 @@ final class BenchImportCommand implements Callable<Integer> {
         try {
             Path dir = dicom == null ? work.resolve("dicom") : dicom;
             if (isMissingOrEmpty(dir)) {
-                System.err.printf("generating %d series x %d slices of 512x512 in %s ...%n", series, slices, dir);
-                generate(dir, series, slices);
+                if (!CtImageWriter.SUPPORTED.contains(syntax)) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--syntax: cannot write " + syntax);
+                }
+                System.err.printf("generating %d series x %d slices of 512x512 (%s) in %s ...%n", series, slices, syntax, dir);
+                generate(dir, series, slices, syntax);
             }
             Path labels = work.resolve("labels.csv");
             writeLabels(dir, labels);
@@ -124,8 +132,8 @@ final class BenchImportCommand implements Callable<Integer> {
     }
 
     /** Synthetic chest-like series: air, an elliptic trunk, two lungs, a spine; stored = HU + 1024. */
-    static void generate(Path dir, int seriesCount, int sliceCount) throws IOException {
-        CtImageWriter writer = new CtImageWriter(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+    static void generate(Path dir, int seriesCount, int sliceCount, TransferSyntax syntax) throws IOException {
+        CtImageWriter writer = new CtImageWriter(syntax);
         int size = 512;
         double pixel = 0.7;
         double thickness = 1.25;
@@ -161,6 +169,12 @@ final class BenchImportCommand implements Callable<Integer> {
                 writer.write(new CtImage(meta, Uids.fromName(base + "/" + z), z + 1,
                         new double[] {-pixel * 256, -pixel * 256, zmm}, zmm, px), folder.resolve(name));
             }
+        }
+    }
+
+    static final class WritableSyntaxes extends ArrayList<String> {
+        WritableSyntaxes() {
+            CtImageWriter.SUPPORTED.forEach(t -> add(t.name()));
         }
     }
 
