@@ -63,6 +63,9 @@ final class BenchImportCommand implements Callable<Integer> {
     @Option(names = "--python-script", paramLabel = "FILE", description = "Default: bench/import_python.py of this checkout.")
     Path script;
 
+    @Option(names = "--no-warmup", description = "Measure LungFL from a cold JVM (JIT compilation included).")
+    boolean noWarmup;
+
     @Option(names = "--no-python", description = "Measure LungFL only.")
     boolean noPython;
 
@@ -87,19 +90,16 @@ final class BenchImportCommand implements Callable<Integer> {
             Path labels = work.resolve("labels.csv");
             writeLabels(dir, labels);
 
+            ExecutorService pool = Executors.newFixedThreadPool(n, DatasetImportCommand.daemon());
+            if (!noWarmup) warmUp(p, pool, dir, labels, work);
             System.gc();
             resetPeakRss();
-            ExecutorService pool = Executors.newFixedThreadPool(n, DatasetImportCommand.daemon());
             long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             DatasetImporter.Summary s;
             try {
                 s = new DatasetImporter(p, DicomReader::read, pool).run(dir, labels, work.resolve("cache-java"),
-                        new DatasetImporter.Listener() {
-                            @Override public void started(int patients) {}
-
-                            @Override public void patientDone(int done, int total, long count) {}
-                        });
+                        DatasetImporter.Listener.NONE);
             } finally {
                 pool.shutdownNow();
             }
@@ -109,8 +109,9 @@ final class BenchImportCommand implements Callable<Integer> {
             if (s.imported().isEmpty()) throw new UserFacingException("bench import: nothing imported; " + s.skipped());
             double javaRate = s.slicesImported() / javaSeconds;
 
-            out.printf(Locale.ROOT, "bench import: %d patient(s), %d slices, plan %s %s%n", s.imported().size(), s.slicesImported(),
-                    p.name(), java.util.Arrays.toString(p.preprocess().targetShape()));
+            out.printf(Locale.ROOT, "bench import: %d patient(s), %d slices, plan %s %s%s%n", s.imported().size(), s.slicesImported(),
+                    p.name(), java.util.Arrays.toString(p.preprocess().targetShape()),
+                    noWarmup ? ", cold JVM" : ", after a warm-up import of one patient (JIT compiled, as in a long import)");
             out.printf(Locale.ROOT, "LungFL (%d threads): %8.1f slices/s  %6.2f s wall  %6.2f s CPU (%6.1f slices/CPU-s)  peak RSS %5d MB%n",
                     n, javaRate, javaSeconds, javaCpu, s.slicesImported() / javaCpu, javaRssKb / 1024);
             out.flush();
@@ -131,6 +132,13 @@ final class BenchImportCommand implements Callable<Integer> {
         } finally {
             deleteTree(work);
         }
+    }
+
+    /** Imports the first patient once, so the measured run sees compiled code, as most of a real import does. */
+    private static void warmUp(FederationPlan p, ExecutorService pool, Path dir, Path labels, Path work) throws IOException {
+        List<String> lines = Files.readAllLines(labels);
+        Path one = Files.write(work.resolve("warmup.csv"), lines.subList(0, Math.min(2, lines.size())));
+        new DatasetImporter(p, DicomReader::read, pool).run(dir, one, work.resolve("cache-warmup"), DatasetImporter.Listener.NONE);
     }
 
     private static double meanAbsDifference(DatasetImporter.Summary s, Path work) {

@@ -43,6 +43,12 @@ import org.lungfl.dicom.volume.VolumeStacker;
 public final class DatasetImporter {
     /** Progress, called from the importing thread. */
     public interface Listener {
+        Listener NONE = new Listener() {
+            @Override public void started(int patients) {}
+
+            @Override public void patientDone(int done, int total, long slices) {}
+        };
+
         void started(int patients);
 
         /** After each patient, imported or not; {@code slices} counts slices imported so far. */
