@@ -6,7 +6,7 @@ HU = stored * slope + intercept (padding -> air), scipy.ndimage.zoom(order=1) to
 spacing, clip to the HU window, scale to [0, 1], subtract the mean, crop/pad to the target
 shape about the body centre (largest component above -500 HU), numpy.save.
 
-Prints one JSON line: {"slices": N, "patients": P, "seconds": S, "maxrss_kb": K}.
+Prints one JSON line: {"slices": N, "patients": P, "seconds": S, "cpu_seconds": C, "maxrss_kb": K}.
 Uses one process, as such scripts do. Run with /usr/bin/python3 (Debian's pydicom, numpy, scipy).
 """
 import argparse
@@ -74,6 +74,16 @@ def preprocess(vol, spacing, new_spacing, shape, window, mean):
     return out
 
 
+def peak_rss_kb():
+    # VmHWM, not ru_maxrss: a process spawned by the JVM inherits the JVM's high-water mark in
+    # ru_maxrss across exec, while VmHWM belongs to this process's own address space.
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dicom", required=True)
@@ -85,6 +95,8 @@ def main():
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     t0 = time.perf_counter()
+    start = resource.getrusage(resource.RUSAGE_SELF)
+    cpu0 = start.ru_utime + start.ru_stime
     slices = patients = 0
     for patient in sorted(os.listdir(a.dicom)):
         folder = os.path.join(a.dicom, patient)
@@ -96,8 +108,10 @@ def main():
         slices += vol.shape[0]
         patients += 1
     seconds = time.perf_counter() - t0
-    print(json.dumps({"slices": slices, "patients": patients, "seconds": seconds,
-                      "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = usage.ru_utime + usage.ru_stime - cpu0
+    print(json.dumps({"slices": slices, "patients": patients, "seconds": seconds, "cpu_seconds": cpu,
+                      "maxrss_kb": peak_rss_kb()}))
 
 
 if __name__ == "__main__":

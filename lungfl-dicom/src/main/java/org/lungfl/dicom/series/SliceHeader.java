@@ -27,9 +27,11 @@ public record SliceHeader(
 
     public static SliceHeader of(DicomFile f) {
         var d = f.imageDescriptor();
+        // Only greyscale pixels make a CT volume; anything else counts as "no pixels".
+        boolean grey = d != null && d.samplesPerPixel() == 1;
         return new SliceHeader(f.path(), f.seriesInstanceUid(), f.modality(), f.instanceNumber(),
                 f.imagePositionPatient(), f.imageOrientationPatient(), f.pixelSpacing(), f.gantryTilt(),
-                d == null ? 0 : d.rows(), d == null ? 0 : d.columns(), f.numberOfFrames());
+                grey ? d.rows() : 0, grey ? d.columns() : 0, f.numberOfFrames());
     }
 
     /** The slice normal: row cosines × column cosines, or null without a usable orientation. */

@@ -58,18 +58,26 @@ final class LinearAxis {
     float[] alongRows(float[] src, int rows, int columns) {
         int out = size();
         float[] dst = new float[rows * out];
-        boolean single = columns == 1;
+        float[] row = new float[columns];
         for (int r = 0; r < rows; r++) {
-            int s = r * columns;
-            int d = r * out;
-            for (int k = 0; k < out; k++) {
-                int i = s + lower[k];
-                float f = frac[k];
-                float a = src[i];
-                dst[d + k] = single ? a : a + (src[i + 1] - a) * f;
-            }
+            System.arraycopy(src, r * columns, row, 0, columns);
+            resampleRow(row, dst, r * out);
         }
         return dst;
+    }
+
+    /** Resamples one row into {@code dst} from {@code offset}. */
+    void resampleRow(float[] row, float[] dst, int offset) {
+        int out = size();
+        if (row.length == 1) {
+            java.util.Arrays.fill(dst, offset, offset + out, row[0]);
+            return;
+        }
+        for (int k = 0; k < out; k++) {
+            int i = lower[k];
+            float a = row[i];
+            dst[offset + k] = a + (row[i + 1] - a) * frac[k];
+        }
     }
 
     /** Resamples the rows of a {@code rows × columns} image, i.e. along the column direction. */
