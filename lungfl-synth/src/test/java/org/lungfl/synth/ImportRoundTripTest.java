@@ -26,7 +26,8 @@ import org.lungfl.dicom.series.SeriesChooser;
 import org.lungfl.dicom.series.SliceHeader;
 import org.lungfl.dicom.volume.HuVolume;
 import org.lungfl.dicom.volume.Preprocessor;
-import org.lungfl.dicom.volume.SeriesVolumeLoader;
+import org.lungfl.dicom.volume.SliceDecoder;
+import org.lungfl.dicom.volume.VolumeStacker;
 
 /**
  * synth --small → dataset import (the importer the CLI runs) → every nodule is in the
@@ -95,7 +96,10 @@ class ImportRoundTripTest {
                 Npy.Array cached = Npy.read(cache.resolve(site).resolve(manifest.patients().get(id).file()));
 
                 CtSeries series = series(data.resolve(site).resolve("dicom").resolve(id));
-                HuVolume full = new SeriesVolumeLoader(pre, DicomReader::read, pool).load(series).volume();
+                SliceDecoder decoder = new SliceDecoder(sp);
+                List<SliceDecoder.Slice> decoded = new ArrayList<>();
+                for (SliceHeader h : series.slices()) decoded.add(decoder.decode(DicomReader.read(h.path()), h));
+                HuVolume full = VolumeStacker.stack(decoded, series.positions(), sp);
                 int[] crop = cropOffset(cached, full, pre);
                 double[] ipp = series.slices().get(0).position();
                 double[] expected = {(z - series.positions()[0]) / sp[0] - crop[0], (y - ipp[1]) / sp[1] - crop[1], (x - ipp[0]) / sp[2] - crop[2]};
