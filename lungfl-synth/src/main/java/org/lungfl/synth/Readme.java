@@ -13,7 +13,7 @@ final class Readme {
         sb.append("LungFL synthetic lung CT dataset\n");
         sb.append("================================\n\n");
         sb.append("SYNTHETIC DATA: computer-generated chest phantoms. No real patient, no real dates.\n\n");
-        sb.append("Made by:  lungfl ").append(version).append('\n');
+        sb.append("Made by:  ").append(version).append('\n');
         sb.append("Command:  ").append(commandLine).append('\n');
         sb.append(String.format(Locale.ROOT, "Seed %d, %d site(s) x %d patients, %d test patients, positive rate %.3f, prevalence skew %.2f%s%n",
                 o.seed(), o.sites(), o.patientsPerSite(), o.testPatients(), o.positiveRate(), o.prevalenceSkew(), o.small() ? ", --small" : ""));
