@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
@@ -11,7 +12,6 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.Tracker;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -90,7 +90,7 @@ public final class LocalTrainer {
     private double step(Trainer trainer, BatchLoader.Batch batch, double positiveWeight, List<Parameter> trainable, NDList global) {
         int n = batch.size();
         try (NDManager step = model.djlModel().getNDManager().newSubManager()) {
-            NDArray x = step.create(FloatBuffer.wrap(batch.volumes()), model.batchShape(n));
+            NDArray x = step.create(batch.volumes(), model.batchShape(n), DataType.FLOAT32);
             NDArray y = step.create(batch.labels());
             float loss;
             try (GradientCollector collector = trainer.newGradientCollector()) {
