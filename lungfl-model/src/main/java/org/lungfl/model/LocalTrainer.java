@@ -14,6 +14,9 @@ import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.Tracker;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Random;
 import org.lungfl.core.UserFacingException;
@@ -58,6 +61,11 @@ public final class LocalTrainer {
         List<Parameter> trainable = new ArrayList<>();
         for (Parameter p : model.network().parameters().values()) if (p.requiresGradient()) trainable.add(p);
 
+        // DJL's Adam keeps its moments next to the weights, in the model's manager, where they would
+        // outlive this run: remember what is there now and close anything added when done.
+        NDManager modelManager = model.djlModel().getNDManager();
+        Set<NDArray> before = Collections.newSetFromMap(new IdentityHashMap<>());
+        before.addAll(modelManager.getManagedArrays());
         try (Trainer trainer = model.djlModel().newTrainer(config);
                 NDManager prox = model.djlModel().getNDManager().newSubManager();
                 BatchLoader loader = new BatchLoader(data, model.inputShape(), options.augment())) {
@@ -83,6 +91,7 @@ public final class LocalTrainer {
             }
         } finally {
             model.bridge().countTrainingSteps(steps);
+            for (NDArray a : modelManager.getManagedArrays()) if (!before.contains(a)) a.close();
         }
         return new Report(steps, epochLoss, positiveWeight, data.size());
     }
