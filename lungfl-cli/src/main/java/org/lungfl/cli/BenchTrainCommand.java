@@ -58,12 +58,34 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--no-python", description = "Measure LungFL only.")
     boolean noPython;
 
+    @Option(names = "--rounds", defaultValue = "1", description = "Alternating LungFL/reference rounds; medians are reported (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
     record Rates(double trainVps, double inferVps, double peakRssMb) {}
+
+    private static Rates medians(List<Rates> all) {
+        int n = all.size();
+        return new Rates(median(n, i -> all.get(i).trainVps()), median(n, i -> all.get(i).inferVps()),
+                all.stream().mapToDouble(Rates::peakRssMb).max().orElse(Double.NaN));
+    }
+
+    private JsonNode measureReference(int[] shape, int threads) throws IOException {
+        Path dir = Files.createTempDirectory("lungfl-bench-train-py");
+        try {
+            Path script = ReferencePython.script(dir, "lungfl_bench.py");
+            String json = ReferencePython.run(3600, script.toString(), "--shape", "" + shape[1], "" + shape[2], "" + shape[3],
+                    "--batch", "" + batch, "--threads", "" + threads, "--warmup", "" + warmup, "--steps", "" + steps,
+                    "--repeats", "" + repeats);
+            return new ObjectMapper().readTree(json.strip().lines().reduce((a, b) -> b).orElse("{}"));
+        } finally {
+            deleteTree(dir);
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
-        if (batch < 1 || batch > 256 || warmup < 0 || warmup > 1000 || steps < 1 || steps > 10_000 || repeats < 1 || repeats > 100) {
-            throw new ParameterException(spec.commandLine(), "--batch 1..256, --warmup 0..1000, --steps 1..10000, --repeats 1..100");
+        if (batch < 1 || batch > 256 || warmup < 0 || warmup > 1000 || steps < 1 || steps > 10_000 || repeats < 1 || repeats > 100 || rounds < 1 || rounds > 100) {
+            throw new ParameterException(spec.commandLine(), "--batch 1..256, --warmup 0..1000, --steps 1..10000, --repeats 1..100, --rounds 1..100");
         }
         FederationPlan p = FederationPlan.load(plan);
         int[] shape = p.inputShape();
@@ -72,24 +94,28 @@ final class BenchTrainCommand implements Callable<Integer> {
         out.printf("bench train: cnn3d-v1, input %s, batch %d, %d intra-op threads, median of %d windows of %d steps after %d warm-up%n",
                 dims(shape), batch, threads, repeats, steps, warmup);
         out.flush();
-        Rates lungfl = measureLungfl(p, !noAugment && p.train().augment());
-        Rates reference = null;
+        // Alternate the two sides round by round, so load from other processes on a shared machine
+        // hits both alike; report the per-round medians.
         String why = noPython ? "--no-python" : ReferencePython.unavailableReason().orElse(null);
-        JsonNode ref = null;
-        if (why == null) {
-            Path dir = Files.createTempDirectory("lungfl-bench-train-py");
-            try {
-                Path script = ReferencePython.script(dir, "lungfl_bench.py");
-                String json = ReferencePython.run(3600, script.toString(), "--shape", "" + shape[1], "" + shape[2], "" + shape[3],
-                        "--batch", "" + batch, "--threads", "" + threads, "--warmup", "" + warmup, "--steps", "" + steps,
-                        "--repeats", "" + repeats);
-                ref = new ObjectMapper().readTree(json.strip().lines().reduce((a, b) -> b).orElse("{}"));
-                reference = new Rates(ref.get("train_vps").asDouble(), ref.get("infer_vps").asDouble(), ref.get("peak_rss_mb").asDouble());
-            } finally {
-                deleteTree(dir);
+        List<Rates> ours = new ArrayList<>(), theirs = new ArrayList<>();
+        String refName = "reference";
+        for (int round = 0; round < rounds; round++) {
+            ours.add(measureLungfl(p, !noAugment && p.train().augment()));
+            if (why == null) {
+                JsonNode ref = measureReference(shape, threads);
+                refName = "PyTorch " + ref.get("torch").asText() + " (Python)";
+                theirs.add(new Rates(ref.get("train_vps").asDouble(), ref.get("infer_vps").asDouble(), ref.get("peak_rss_mb").asDouble()));
+            }
+            if (rounds > 1) {
+                Rates o = ours.get(round), t = why == null ? theirs.get(round) : null;
+                out.printf(Locale.ROOT, "round %d: train %.2f vs %s, inference %.2f vs %s volumes/s%n", round + 1, o.trainVps(),
+                        t == null ? "-" : String.format(Locale.ROOT, "%.2f", t.trainVps()), o.inferVps(),
+                        t == null ? "-" : String.format(Locale.ROOT, "%.2f", t.inferVps()));
+                out.flush();
             }
         }
-        String refName = ref == null ? "reference" : "PyTorch " + ref.get("torch").asText() + " (Python)";
+        Rates lungfl = medians(ours);
+        Rates reference = theirs.isEmpty() ? null : medians(theirs);
         out.printf(Locale.ROOT, "%-22s %14s %24s %8s%n", "", "LungFL (DJL)", refName, "ratio");
         row(out, "train volumes/s", lungfl.trainVps(), reference == null ? Double.NaN : reference.trainVps(), "%.2f");
         row(out, "inference volumes/s", lungfl.inferVps(), reference == null ? Double.NaN : reference.inferVps(), "%.2f");

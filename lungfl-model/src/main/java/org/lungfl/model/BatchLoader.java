@@ -1,5 +1,8 @@
 package org.lungfl.model;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
@@ -13,8 +16,12 @@ import org.lungfl.core.UserFacingException;
  * disk reads and augmentation overlap with the training step running on the caller's thread.
  */
 final class BatchLoader implements AutoCloseable {
-    /** {@code size} volumes back to back in {@code volumes}, their labels, and their positions in the dataset. */
-    record Batch(float[] volumes, float[] labels, int[] indices) {
+    /**
+     * {@code size} volumes back to back in {@code volumes} (native-order floats in a direct buffer,
+     * which PyTorch wraps without another copy), their labels, and their positions in the dataset.
+     * The buffer is reused two batches later: use it before taking the batch after next.
+     */
+    record Batch(ByteBuffer volumes, float[] labels, int[] indices) {
         int size() {
             return indices.length;
         }
@@ -30,6 +37,10 @@ final class BatchLoader implements AutoCloseable {
         return t;
     });
     private Future<Batch> pending;
+    /** Double buffering: one buffer is being trained on while the other is filled. */
+    private final ByteBuffer[] buffers = new ByteBuffer[2];
+    private int nextBuffer;
+    private float[] scratch;
 
     /** {@code augment == false}: volumes are passed through untouched (evaluation, prediction). */
     BatchLoader(List<LabelledVolume> data, int[] inputShape, boolean augment) {
@@ -42,7 +53,9 @@ final class BatchLoader implements AutoCloseable {
     /** Starts loading the batch of these dataset indices; {@code seed} drives its augmentation. */
     void prefetch(int[] indices, long seed) {
         if (pending != null) throw new IllegalStateException("a batch is already being loaded");
-        pending = thread.submit(() -> load(indices, seed));
+        int slot = nextBuffer;
+        nextBuffer ^= 1;
+        pending = thread.submit(() -> load(indices, seed, slot));
     }
 
     /** The batch started by the last {@link #prefetch}, waiting for it if necessary. */
@@ -60,18 +73,27 @@ final class BatchLoader implements AutoCloseable {
         }
     }
 
-    private Batch load(int[] indices, long seed) {
-        float[] volumes = new float[indices.length * volumeSize];
+    private Batch load(int[] indices, long seed, int slot) {
+        long bytes = (long) indices.length * volumeSize * Float.BYTES;
+        if (buffers[slot] == null || buffers[slot].capacity() < bytes) {
+            buffers[slot] = ByteBuffer.allocateDirect(Math.toIntExact(bytes)).order(ByteOrder.nativeOrder());
+        }
+        ByteBuffer buffer = buffers[slot].clear().limit((int) bytes);
+        FloatBuffer volumes = buffer.asFloatBuffer();
         float[] labels = new float[indices.length];
         Random rnd = new Random(seed);
         for (int i = 0; i < indices.length; i++) {
             LabelledVolume v = data.get(indices[i]);
             float[] values = v.load(inputShape);
-            if (augmentation != null) augmentation.apply(values, volumes, i * volumeSize, rnd);
-            else System.arraycopy(values, 0, volumes, i * volumeSize, volumeSize);
+            if (augmentation != null) {
+                if (scratch == null) scratch = new float[volumeSize];
+                augmentation.apply(values, scratch, 0, rnd);
+                values = scratch;
+            }
+            volumes.put(values, 0, volumeSize);
             labels[i] = v.label();
         }
-        return new Batch(volumes, labels, indices);
+        return new Batch(buffer, labels, indices);
     }
 
     @Override

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
@@ -11,9 +12,11 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.Tracker;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Random;
 import org.lungfl.core.UserFacingException;
@@ -58,6 +61,11 @@ public final class LocalTrainer {
         List<Parameter> trainable = new ArrayList<>();
         for (Parameter p : model.network().parameters().values()) if (p.requiresGradient()) trainable.add(p);
 
+        // DJL's Adam keeps its moments next to the weights, in the model's manager, where they would
+        // outlive this run: remember what is there now and close anything added when done.
+        NDManager modelManager = model.djlModel().getNDManager();
+        Set<NDArray> before = Collections.newSetFromMap(new IdentityHashMap<>());
+        before.addAll(modelManager.getManagedArrays());
         try (Trainer trainer = model.djlModel().newTrainer(config);
                 NDManager prox = model.djlModel().getNDManager().newSubManager();
                 BatchLoader loader = new BatchLoader(data, model.inputShape(), options.augment())) {
@@ -83,6 +91,7 @@ public final class LocalTrainer {
             }
         } finally {
             model.bridge().countTrainingSteps(steps);
+            for (NDArray a : modelManager.getManagedArrays()) if (!before.contains(a)) a.close();
         }
         return new Report(steps, epochLoss, positiveWeight, data.size());
     }
@@ -90,7 +99,7 @@ public final class LocalTrainer {
     private double step(Trainer trainer, BatchLoader.Batch batch, double positiveWeight, List<Parameter> trainable, NDList global) {
         int n = batch.size();
         try (NDManager step = model.djlModel().getNDManager().newSubManager()) {
-            NDArray x = step.create(FloatBuffer.wrap(batch.volumes()), model.batchShape(n));
+            NDArray x = step.create(batch.volumes(), model.batchShape(n), DataType.FLOAT32);
             NDArray y = step.create(batch.labels());
             float loss;
             try (GradientCollector collector = trainer.newGradientCollector()) {

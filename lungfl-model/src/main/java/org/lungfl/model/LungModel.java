@@ -8,7 +8,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
-import java.nio.FloatBuffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.lungfl.core.UserFacingException;
 import org.lungfl.core.plan.FederationPlan;
@@ -24,6 +25,8 @@ public final class LungModel implements AutoCloseable {
     private final WeightsBridge bridge;
     private final int[] inputShape;
     private final int volumeSize;
+    /** Reused input buffer: DJL would otherwise allocate (and leave to the GC) a direct buffer per call. */
+    private ByteBuffer input;
 
     private LungModel(int[] inputShape) {
         if (inputShape.length != 4 || inputShape[0] != 1) {
@@ -97,10 +100,19 @@ public final class LungModel implements AutoCloseable {
         if (n < 1 || (long) n * volumeSize > volumes.length) {
             throw new IllegalArgumentException(n + " volumes need " + (long) n * volumeSize + " floats, got " + volumes.length);
         }
+        int bytes = Math.multiplyExact(n * volumeSize, Float.BYTES);
+        if (input == null || input.capacity() < bytes) input = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+        input.clear().limit(bytes);
+        input.asFloatBuffer().put(volumes, 0, n * volumeSize);
+        return logits(input, n);
+    }
+
+    /** As {@link #logits(float[], int)}, from native-order floats in a direct buffer (no copy). */
+    float[] logits(ByteBuffer volumes, int n) {
         // Autograd is per thread in PyTorch and on by default: turn it off for whoever calls.
         JniUtils.setGradMode(false);
         try (NDManager step = model.getNDManager().newSubManager()) {
-            NDArray x = step.create(FloatBuffer.wrap(volumes, 0, n * volumeSize), batchShape(n));
+            NDArray x = step.create(volumes, batchShape(n), DataType.FLOAT32);
             NDList out = network.block().forward(new ParameterStore(step, false), new NDList(x), false);
             return out.singletonOrThrow().toFloatArray();
         }
