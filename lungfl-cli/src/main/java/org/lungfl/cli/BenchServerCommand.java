@@ -12,6 +12,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -22,7 +23,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.time.Instant;
 import org.lungfl.client.FlClient;
 import org.lungfl.core.UserFacingException;
 import org.lungfl.core.aggregation.WeightedSum;
@@ -58,6 +58,11 @@ final class BenchServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (k > clients) {
+            // One queue slot per client: fewer clients than K would never fill a round.
+            System.out.printf("--k %d needs at least as many clients; using --clients %d%n", k, k);
+            clients = k;
+        }
         Path tmp = Files.createTempDirectory("lungfl-bench-server");
         try {
             loadServer(tmp);
@@ -108,8 +113,9 @@ final class BenchServerCommand implements Callable<Integer> {
                         + "update+base data read%n", k, modelBytes / 1e6, millis.size(), median, millis.get(0), millis.get(millis.size() - 1),
                         (k + 1) * modelBytes / 1e9 / Math.max(median, 1) * 1000);
             }
-            System.out.printf("aggregation memory: %.2f MB allocated by the last round = %.2f x model size (an upper bound on its extra "
-                    + "live memory, independent of K)%n", allocated / 1e6, allocated / modelBytes);
+            if (millis.isEmpty()) System.out.println("aggregation: no round completed in the measured time");
+            else System.out.printf("aggregation memory: %.2f MB allocated by the last round = %.2f x model size (an upper bound on its "
+                    + "extra live memory)%n", allocated / 1e6, allocated / modelBytes);
             long peak = rssKb(server.pid(), "VmHWM");
             System.out.printf("server RSS: idle %.0f MB, peak %.0f MB%n", idleRss / 1024.0, peak / 1024.0);
         } finally {

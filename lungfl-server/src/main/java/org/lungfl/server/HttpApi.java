@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.lungfl.core.weights.SafeTensors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,7 @@ final class HttpApi {
     private final AggregationService service;
     private final TokenStore tokens;
     private final ServerConfig config;
+    private final UpdateValidator validator;
     private final ServerMetrics metrics = new ServerMetrics();
     private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -39,6 +41,7 @@ final class HttpApi {
         this.service = service;
         this.tokens = tokens;
         this.config = config;
+        this.validator = new UpdateValidator(service.plan(), new SafeTensors.Limits(config.maxBodyBytes(), 1 << 20, 1024));
     }
 
     void routes(Javalin app) {
@@ -55,10 +58,10 @@ final class HttpApi {
         }));
         app.get("/metrics", guard(ctx -> {
             authenticate(ctx);
-            var models = service.models();
+            var rounds = service.history();
             send(ctx, 200, "text/plain; version=0.0.4", metrics.render(service.snapshot(), connectedClients(),
-                    service.history().isEmpty() ? null : service.history().get(service.history().size() - 1),
-                    models.latest().bytes().length).getBytes(StandardCharsets.UTF_8));
+                    rounds.isEmpty() ? null : rounds.get(rounds.size() - 1), service.models().latest().bytes().length)
+                    .getBytes(StandardCharsets.UTF_8));
         }));
         app.get("/api/v1/history", guard(ctx -> {
             authenticate(ctx);
@@ -129,8 +132,7 @@ final class HttpApi {
         byte[] body = boundedBody(ctx);
         UpdateValidator.Update u;
         try {
-            u = new UpdateValidator(service.plan(), new org.lungfl.core.weights.SafeTensors.Limits(config.maxBodyBytes(), 1 << 20, 1024))
-                    .validate(body);
+            u = validator.validate(body);
             if (who != null && !who.name().equals(u.clientId())) {
                 throw new ApiException(403, "forbidden", "this token belongs to '" + who.name() + "' and cannot upload as '" + u.clientId() + "'");
             }

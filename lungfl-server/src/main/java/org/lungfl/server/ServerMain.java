@@ -36,17 +36,21 @@ public final class ServerMain {
             }
             if (i + 1 >= args.length) throw new UserFacingException("option " + a + " needs a value");
             String v = args[++i];
-            switch (a) {
-                case "--host" -> host = v;
-                case "--port" -> port = Integer.parseInt(v);
-                case "--data-dir" -> dataDir = v;
-                case "--max-clients" -> k = Integer.parseInt(v);
-                case "--plan" -> plan = v;
-                case "--tls-cert" -> cert = Path.of(v);
-                case "--tls-key" -> key = Path.of(v);
-                case "--max-body-bytes" -> maxBody = Long.parseLong(v);
-                case "--retention" -> retention = Integer.parseInt(v);
-                default -> throw new UserFacingException("unknown option " + a);
+            try {
+                switch (a) {
+                    case "--host" -> host = v;
+                    case "--port" -> port = Integer.parseInt(v);
+                    case "--data-dir" -> dataDir = v;
+                    case "--max-clients" -> k = Integer.parseInt(v);
+                    case "--plan" -> plan = v;
+                    case "--tls-cert" -> cert = Path.of(v);
+                    case "--tls-key" -> key = Path.of(v);
+                    case "--max-body-bytes" -> maxBody = Long.parseLong(v);
+                    case "--retention" -> retention = Integer.parseInt(v);
+                    default -> throw new UserFacingException("unknown option " + a);
+                }
+            } catch (NumberFormatException e) {
+                throw new UserFacingException("option " + a + ": '" + v + "' is not a number");
             }
         }
         if ((cert == null) != (key == null)) throw new UserFacingException("--tls-cert and --tls-key go together");

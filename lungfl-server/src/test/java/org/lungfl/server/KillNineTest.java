@@ -40,7 +40,7 @@ class KillNineTest {
         Path data = dir.resolve("data"), log = dir.resolve("server.log");
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         String[] args = {"--open", "--max-clients", Integer.toString(K), "--retention", "100000"};
-        int killsDuringRounds = 0;
+        int trialsWithRounds = 0;
         ServerProcess server = ServerProcess.start(data, log, args);
         try {
             for (int trial = 0; trial < TRIALS; trial++) {
@@ -71,12 +71,12 @@ class KillNineTest {
                 server.kill();
                 running.set(false);
                 for (Thread th : uploaders) th.join(60_000);
-                if (latestVersion(data) > versionBefore) killsDuringRounds++;
+                if (latestVersion(data) > versionBefore) trialsWithRounds++;
                 server = ServerProcess.start(data, log, args);
             }
             check(data, acknowledged, server.url, "seed " + seed + ", after the last trial");
             assertThat(acknowledged).as("uploads acknowledged over all trials").hasSizeGreaterThanOrEqualTo(TRIALS);
-            assertThat(killsDuringRounds).as("trials in which rounds were being aggregated").isPositive();
+            assertThat(trialsWithRounds).as("trials in which rounds were aggregated before the kill").isPositive();
         } finally {
             server.close();
         }
