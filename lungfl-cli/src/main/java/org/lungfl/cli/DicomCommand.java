@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "dicom", mixinStandardHelpOptions = true, description = "Read and check DICOM files.", subcommands = {})
+@Command(name = "dicom", mixinStandardHelpOptions = true, description = "Read and check DICOM files.", subcommands = {DicomInspectCommand.class})
 final class DicomCommand implements Runnable {
     @Spec CommandSpec spec;
 

@@ -1,138 +1,200 @@
 package org.lungfl.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import javax.net.ssl.SSLContext;
+import org.lungfl.core.UserFacingException;
 import org.lungfl.core.plan.FederationPlan;
+import org.lungfl.core.weights.SafeTensors;
+import org.lungfl.core.weights.Weights;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The client side of the server's HTTP API (DESIGN.md): plan, status, model download with ETag,
- * update upload with a bearer token. Every refusal becomes a {@link FlClientException} whose
- * message is one line a person can act on. One server only; failover belongs to a layer above.
+ * A site's client of the federation: the server's API over a list of servers, primary first, then
+ * backups. A request that gets no answer, times out or meets a server-side failure (5xx) goes to
+ * the next server; when all have failed it waits ({@link Failover}) and tries again. A refusal
+ * (4xx) is final and explains what to do. Safe for one thread at a time.
  */
 public final class FlClient {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final URI server;
-    private final String token;
-    private final String clientId;
-    private final HttpClient http;
-    private final Duration timeout;
-
-    /**
-     * @param token the client's bearer token, or null for a server in {@code --open} mode
-     * @param clientId sent as {@code X-LungFL-Client} so an open server can tell clients apart
-     */
-    public FlClient(URI server, String token, String clientId, HttpClient http, Duration timeout) {
-        String s = server.toString();
-        this.server = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
-        this.token = token;
-        this.clientId = clientId;
-        this.http = http;
-        this.timeout = timeout;
-    }
-
-    public FlClient(URI server, String token, String clientId) {
-        this(server, token, clientId, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Duration.ofMinutes(5));
-    }
-
-    public URI server() {
-        return server;
-    }
+    private static final Logger LOG = LoggerFactory.getLogger(FlClient.class);
 
     /** A global model as downloaded. */
-    public record Model(long version, String etag, byte[] safetensors) {}
+    public record Model(long version, String etag, byte[] safetensors) {
+        public Weights weights() {
+            return SafeTensors.read(safetensors).weights();
+        }
+    }
 
     /** The server's acknowledgement of an upload (DESIGN.md, {@code POST /upload}). */
     public record UploadResult(String updateId, boolean duplicate, int queueSize, int capacity, boolean aggregated, long globalVersion) {}
 
+    /** What a site sends with its weights; travels in the safetensors {@code __metadata__}. */
+    public record Update(String updateId, long numSamples, long baseVersion, String planFingerprint, String metricsJson) {}
+
+    private final List<ServerConnection> servers;
+    private final String clientId;
+    private final Failover failover;
+    private final StopSignal stop;
+    private int current;
+    private long leftPrimaryAt;
+    private Model lastGlobal;
+
+    /**
+     * @param servers primary first, then backups
+     * @param token the site's bearer token, or null for a server in {@code --open} mode
+     * @param clientId this site's id; with tokens it must be the token's name
+     * @param trustedCa null for the JVM's trust store, else the only CA whose certificates are accepted
+     */
+    public FlClient(List<URI> servers, String token, String clientId, SSLContext trustedCa, Duration requestTimeout, Failover failover,
+            StopSignal stop) {
+        if (servers.isEmpty()) throw new UserFacingException("no server given (--server URL)");
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (trustedCa != null) b.sslContext(trustedCa);
+        HttpClient http = b.build();
+        List<ServerConnection> list = new ArrayList<>();
+        for (URI u : servers) {
+            String scheme = u.getScheme();
+            if (!"http".equals(scheme) && !"https".equals(scheme) || u.getHost() == null) {
+                throw new UserFacingException("server '" + u + "': give an http:// or https:// URL with a host");
+            }
+            list.add(new ServerConnection(u, token, clientId, http, requestTimeout));
+        }
+        this.servers = List.copyOf(list);
+        this.clientId = clientId;
+        this.failover = failover;
+        this.stop = stop;
+    }
+
+    /** One server, one attempt per request: the core API for one-shot commands and tools. */
+    public FlClient(URI server, String token, String clientId) {
+        this(List.of(server), token, clientId, null, Duration.ofMinutes(5), Failover.ONCE, new StopSignal());
+    }
+
+    /** The server that answered last. */
+    public URI server() {
+        return servers.get(current).server();
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
     public FederationPlan plan() {
-        return FederationPlan.parse(send(request("/plan").GET()).body(), server + "/plan");
+        return call("GET /plan", ServerConnection::plan);
+    }
+
+    /** The server's {@code /status} JSON: queue, capacity, global version, role, latest validation metrics. */
+    public JsonNode checkServerStatus() {
+        return call("GET /status", ServerConnection::status);
     }
 
     public JsonNode status() {
-        return json(send(request("/status").GET()).body(), "/status");
+        return checkServerStatus();
+    }
+
+    /** {@code GET /api/v1/history}: per global version, contributors, samples and sample-weighted validation metrics. */
+    public JsonNode history() {
+        return call("GET /api/v1/history", ServerConnection::history);
+    }
+
+    /**
+     * The newest global model. The ETag of the last one travels along, so an unchanged model costs
+     * a 304 and no transfer. A backup serves the same versions, so the cached copy stays valid
+     * across a failover.
+     */
+    public Model downloadGlobalModel() {
+        String etag = lastGlobal == null ? null : lastGlobal.etag();
+        Optional<Model> fresh = call("GET /download", s -> s.download(etag));
+        if (fresh.isPresent()) lastGlobal = fresh.get();
+        return lastGlobal;
     }
 
     /** The latest global model; empty when it still has the ETag {@code ifNoneMatch}. */
     public Optional<Model> download(String ifNoneMatch) {
-        HttpRequest.Builder b = request("/download").GET();
-        if (ifNoneMatch != null) b.header("If-None-Match", ifNoneMatch);
-        HttpResponse<byte[]> r = send(b);
-        if (r.statusCode() == 304) return Optional.empty();
-        return Optional.of(model(r));
+        return call("GET /download", s -> s.download(ifNoneMatch));
     }
 
     /** A specific kept version. */
     public Model download(long version) {
-        return model(send(request("/download?version=" + version).GET()));
+        return call("GET /download?version=" + version, s -> s.download(version));
+    }
+
+    /**
+     * Uploads trained weights. Retried with the same {@code update_id} after any failure, so an
+     * upload whose acknowledgement was lost is recognised as a duplicate and never counted twice.
+     */
+    public UploadResult sendUpdate(Weights weights, Update u) {
+        return upload(SafeTensors.write(weights, metadata(clientId, u)));
+    }
+
+    static Map<String, String> metadata(String clientId, Update u) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("client_id", clientId);
+        m.put("update_id", u.updateId());
+        m.put("num_samples", Long.toString(u.numSamples()));
+        m.put("base_version", Long.toString(u.baseVersion()));
+        m.put("plan_fingerprint", u.planFingerprint());
+        if (u.metricsJson() != null) m.put("metrics", u.metricsJson());
+        return m;
     }
 
     /** Uploads a safetensors update whose {@code __metadata__} carries client and update ids. */
     public UploadResult upload(byte[] safetensors) {
-        HttpResponse<byte[]> r = send(request("/upload").header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(safetensors)));
-        JsonNode n = json(r.body(), "/upload");
-        return new UploadResult(n.path("update_id").asText(), n.path("duplicate").asBoolean(), n.path("queue_size").asInt(),
-                n.path("capacity").asInt(), n.path("aggregated").asBoolean(), n.path("global_version").asLong());
+        return call("POST /upload", s -> s.upload(safetensors));
     }
 
-    private Model model(HttpResponse<byte[]> r) {
-        long version = r.headers().firstValue("X-LungFL-Version").map(Long::parseLong)
-                .orElseThrow(() -> new FlClientException(r.statusCode(), "protocol", server + ": download without X-LungFL-Version"));
-        return new Model(version, r.headers().firstValue("ETag").orElse(null), r.body());
-    }
-
-    private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server + path)).timeout(timeout);
-        if (token != null) b.header("Authorization", "Bearer " + token);
-        if (clientId != null) b.header("X-LungFL-Client", clientId);
-        return b;
-    }
-
-    private HttpResponse<byte[]> send(HttpRequest.Builder b) {
-        HttpRequest req = b.build();
-        HttpResponse<byte[]> r;
-        try {
-            r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new FlClientException("server " + server + " unreachable: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FlClientException("interrupted while talking to " + server, e);
+    /**
+     * Runs {@code op} on the preferred server, then on the others in list order, then again after
+     * a backoff, until one answers or the failover budget is spent. The primary is preferred again
+     * once {@code primaryRetry} has passed since the client left it.
+     */
+    private <T> T call(String what, Function<ServerConnection, T> op) {
+        long deadline = System.nanoTime() + failover.giveUpAfter().toNanos();
+        FlClientException last = null;
+        for (int pass = 0; ; pass++) {
+            for (int i : order()) {
+                stop.check();
+                try {
+                    T result = op.apply(servers.get(i));
+                    use(i);
+                    return result;
+                } catch (FlClientException e) {
+                    if (!e.retryable()) throw e;
+                    last = e;
+                    if (servers.size() > 1) LOG.warn("{}: {}; trying the next server", what, e.getMessage());
+                }
+            }
+            Duration pause = failover.backoff(pass);
+            if (System.nanoTime() + pause.toNanos() >= deadline) break;
+            LOG.info("{}: no server answered; retrying in {} ms", what, pause.toMillis());
+            if (stop.sleep(pause)) throw new StopSignal.Stopped();
         }
-        int s = r.statusCode();
-        if (s == 200 || s == 304) return r;
-        String error = "http_" + s, detail = "";
-        try {
-            JsonNode n = JSON.readTree(r.body());
-            error = n.path("error").asText(error);
-            detail = n.path("detail").asText("");
-        } catch (IOException | RuntimeException notJson) {
-            // keep the status alone
-        }
-        String what = req.method() + " " + req.uri().getPath();
-        throw new FlClientException(s, error, switch (s) {
-            case 401 -> server + " refused the token (401): check --token-file or ask the server operator for a token";
-            case 403 -> server + ": " + what + " not allowed (403): " + detail;
-            case 409 -> server + ": update does not fit (409 " + error + "): " + detail;
-            case 413 -> server + ": update too large (413): " + detail;
-            case 422 -> server + ": update rejected (422): " + detail;
-            default -> server + ": " + what + " failed with " + s + (detail.isEmpty() ? "" : " (" + error + "): " + detail);
-        });
+        if (servers.size() == 1) throw last;
+        throw new FlClientException(last.status(), last.error(), "no server answered " + what + " (tried " + servers.stream()
+                .map(s -> s.server().toString()).toList() + "); last: " + last.getMessage());
     }
 
-    private JsonNode json(byte[] body, String what) {
-        try {
-            return JSON.readTree(body);
-        } catch (IOException e) {
-            throw new FlClientException(200, "protocol", server + what + " answered with invalid JSON");
-        }
+    private List<Integer> order() {
+        List<Integer> order = new ArrayList<>(servers.size());
+        boolean retryPrimary = current != 0 && System.nanoTime() - leftPrimaryAt >= failover.primaryRetry().toNanos();
+        if (retryPrimary) order.add(0);
+        order.add(current);
+        for (int i = 0; i < servers.size(); i++) if (!order.contains(i)) order.add(i);
+        return order;
+    }
+
+    private void use(int i) {
+        if (i == current) return;
+        if (current == 0) leftPrimaryAt = System.nanoTime();
+        LOG.warn(i == 0 ? "back on the primary server {}" : "switched to server {}", servers.get(i).server());
+        current = i;
     }
 }

@@ -65,6 +65,7 @@ public final class AggregationService implements Closeable {
     private final ModelStore models;
     private final UpdateQueue queue;
     private final AuditLog audit;
+    private final ValidationHistory validation;
     private final ExecutorService aggregator = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "aggregation");
         t.setDaemon(true);
@@ -88,6 +89,7 @@ public final class AggregationService implements Closeable {
         Files.createDirectories(dataDir);
         checkPlan(dataDir, plan);
         this.audit = new AuditLog(dataDir);
+        this.validation = new ValidationHistory(dataDir);
         this.models = new ModelStore(dataDir, plan);
         this.queue = new UpdateQueue(dataDir);
     }
@@ -337,6 +339,7 @@ public final class AggregationService implements Closeable {
         meta.put("strategy", strategy.name());
         meta.put("contributors", contributors.toString());
         Path tmp = StreamingAggregation.run(round, batch, models, v, plan.modelSpec().tensors(), meta);
+        validation.record(v + 1, batch);
         models.commit(tmp, v + 1);
         long millis = (System.nanoTime() - t0) / 1_000_000;
         ObjectNode e = aggregatedEvent(v + 1, meta, contributors);
@@ -413,6 +416,10 @@ public final class AggregationService implements Closeable {
         return audit;
     }
 
+    ValidationHistory validation() {
+        return validation;
+    }
+
     public synchronized List<Round> history() {
         return List.copyOf(history);
     }
@@ -436,5 +443,6 @@ public final class AggregationService implements Closeable {
         stopped.put("global_version", models.latestVersion()).put("queue_size", queueSize());
         audit.append(stopped, true);
         audit.close();
+        validation.close();
     }
 }

@@ -63,6 +63,10 @@ final class HttpApi {
                     rounds.isEmpty() ? null : rounds.get(rounds.size() - 1), service.models().latest().bytes().length)
                     .getBytes(StandardCharsets.UTF_8));
         }));
+        app.get("/api/v1/history", guard(ctx -> {
+            authenticate(ctx);
+            json(ctx, 200, RoundHistory.json(service));
+        }));
         app.post("/api/v1/admin/execute", guard(ctx -> {
             requireAdmin(ctx);
             Optional<AggregationService.Round> r = service.execute();
@@ -209,6 +213,7 @@ final class HttpApi {
         }
         n.put("rounds_completed", s.roundsCompleted());
         n.put("last_aggregation_at", s.lastAggregationAt() == null ? null : s.lastAggregationAt().toString());
+        n.set("validation", service.validation().latest(s.globalVersion()));
         n.put("role", "primary").put("auth", config.open() ? "open" : "tokens");
         return n;
     }

@@ -23,6 +23,12 @@ public interface DicomFile {
 
     String modality();
 
+    /**
+     * PatientID, or null. Identifies a patient: never log, print, store or send it. It exists only so
+     * the importer can match a {@code PatientID,label} CSV, hashing it into a cache key at once.
+     */
+    String patientId();
+
     String studyInstanceUid();
 
     String seriesInstanceUid();

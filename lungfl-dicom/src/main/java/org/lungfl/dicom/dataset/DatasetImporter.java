@@ -1,0 +1,312 @@
+package org.lungfl.dicom.dataset;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.lungfl.core.UserFacingException;
+import org.lungfl.core.plan.FederationPlan;
+import org.lungfl.core.tensor.Npy;
+import org.lungfl.dicom.io.DicomFile;
+import org.lungfl.dicom.series.CtSeries;
+import org.lungfl.dicom.series.DicomSource;
+import org.lungfl.dicom.series.SeriesAssembler;
+import org.lungfl.dicom.series.SeriesChooser;
+import org.lungfl.dicom.series.SliceHeader;
+import org.lungfl.dicom.volume.HuVolume;
+import org.lungfl.dicom.volume.Preprocessor;
+import org.lungfl.dicom.volume.SliceDecoder;
+import org.lungfl.dicom.volume.VolumeStacker;
+
+/**
+ * {@code DIR/<patient>/...} → {@code CACHE/<key>.npy} + {@code CACHE/manifest.json}. One folder per
+ * patient, any layout and file names below it. Patients are done one after another, the files of
+ * each in parallel on the given pool. Every file is read once: its header is kept and its pixels
+ * are decoded straight to the plan's in-plane spacing (small), then the series is chosen and its
+ * slices stacked along z. Nothing here stops on one bad file or patient: it is skipped,
+ * remembered and reported in the {@link Summary}.
+ */
+public final class DatasetImporter {
+    /** Progress, called from the importing thread. */
+    public interface Listener {
+        Listener NONE = new Listener() {
+            @Override public void started(int patients) {}
+
+            @Override public void patientDone(int done, int total, long slices) {}
+        };
+
+        void started(int patients);
+
+        /** After each patient, imported or not; {@code slices} counts slices imported so far. */
+        void patientDone(int done, int total, long slices);
+    }
+
+    /** What one run did. Keys are cache keys (folder names or salted hashes), never PatientIDs. */
+    public record Summary(
+            List<Manifest.Entry> imported,
+            List<String> alreadyDone,
+            List<Manifest.Skip> skipped,
+            Map<Path, String> unreadableFiles,
+            List<String> labelsWithoutData,
+            long slicesImported) {}
+
+    private final FederationPlan plan;
+    private final DicomSource source;
+    private final ExecutorService pool;
+
+    public DatasetImporter(FederationPlan plan, DicomSource source, ExecutorService pool) {
+        this.plan = plan;
+        this.source = source;
+        this.pool = pool;
+    }
+
+    public Summary run(Path dicomDir, Path labelsCsv, Path cacheDir, Listener listener) {
+        if (!Files.isDirectory(dicomDir)) throw new UserFacingException(dicomDir + ": not a directory");
+        Labels labels = Labels.read(labelsCsv);
+        try {
+            Files.createDirectories(cacheDir);
+        } catch (IOException e) {
+            throw new UserFacingException(cacheDir + ": cannot create cache directory: " + e.getMessage());
+        }
+        Manifest manifest = Manifest.open(cacheDir, labels.layout());
+        Map<String, Labels.Label> labelByKey = keyed(labels, manifest.salt());
+
+        List<Path> folders = new ArrayList<>();
+        List<Manifest.Skip> earlySkips = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dicomDir)) {
+            for (Path p : s.sorted().toList()) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(".")) continue;
+                if (Files.isDirectory(p)) folders.add(p);
+                else earlySkips.add(new Manifest.Skip(name, "a file directly in " + dicomDir + ", not in a patient folder"));
+            }
+        } catch (IOException e) {
+            throw new UserFacingException(dicomDir + ": cannot list: " + e.getMessage());
+        }
+
+        Run run = new Run(labels, labelByKey, manifest, cacheDir);
+        listener.started(folders.size());
+        int done = 0;
+        for (Path folder : folders) {
+            String folderName = folder.getFileName().toString();
+            try {
+                run.patient(folder);
+            } catch (UserFacingException e) {
+                run.skipped.add(new Manifest.Skip(folderName, e.getMessage()));
+            } catch (RuntimeException e) {
+                // A bug or an unforeseen input must cost one patient, not the whole import.
+                run.skipped.add(new Manifest.Skip(folderName, "internal error: " + e));
+            } catch (IOException e) {
+                throw new UserFacingException(cacheDir + ": cannot write: " + e.getMessage(), e);
+            } finally {
+                listener.patientDone(++done, folders.size(), run.slices);
+            }
+        }
+        List<Manifest.Skip> skipped = new ArrayList<>(earlySkips);
+        skipped.addAll(run.skipped);
+        List<String> withoutData = new ArrayList<>();
+        labelByKey.forEach((key, label) -> {
+            if (!run.seen.contains(key)) {
+                withoutData.add(labels.layout() == Labels.Layout.DSB2017 ? key : "line " + label.line());
+            }
+        });
+        try {
+            manifest.lastRunSkipped(skipped);
+        } catch (IOException e) {
+            throw new UserFacingException(cacheDir + ": cannot write manifest: " + e.getMessage(), e);
+        }
+        return new Summary(run.imported, run.alreadyDone, skipped, run.unreadable, withoutData, run.slices);
+    }
+
+    /** One import run: what it has done so far, and how one patient folder is done. */
+    private final class Run {
+        final Labels labels;
+        final Map<String, Labels.Label> labelByKey;
+        final Manifest manifest;
+        final Path cacheDir;
+        final String fingerprint = plan.preprocessFingerprint();
+        final Preprocessor preprocessor = new Preprocessor(plan.preprocess());
+        final SliceDecoder decoder = new SliceDecoder(plan.preprocess().spacingMm());
+        final List<Manifest.Entry> imported = new ArrayList<>();
+        final List<String> alreadyDone = new ArrayList<>();
+        final List<Manifest.Skip> skipped = new ArrayList<>();
+        final Map<Path, String> unreadable = new TreeMap<>();
+        final Set<String> seen = new HashSet<>();
+        long slices;
+
+        Run(Labels labels, Map<String, Labels.Label> labelByKey, Manifest manifest, Path cacheDir) {
+            this.labels = labels;
+            this.labelByKey = labelByKey;
+            this.manifest = manifest;
+            this.cacheDir = cacheDir;
+        }
+
+        /** Skips (known, unlabeled, unusable) or imports one patient folder; IOException only for the cache. */
+        void patient(Path folder) throws IOException {
+            String folderName = folder.getFileName().toString();
+            boolean dsb = labels.layout() == Labels.Layout.DSB2017;
+            // Decide as much as possible before decoding anything: label, then resume. With PatientID
+            // labels the key needs a PatientID: one file's is enough to recognise a patient already done.
+            if (dsb) {
+                if (skippedEarly(folderName)) return;
+            } else {
+                String peeked = peekKey(folder, manifest.salt());
+                if (peeked != null && manifest.isDone(peeked, fingerprint) && skippedEarly(peeked)) return;
+            }
+
+            Scan scan = scan(folder, manifest.salt(), labels.layout(), decoder);
+            unreadable.putAll(scan.unreadable);
+            if (scan.key == null) {
+                skipped.add(new Manifest.Skip(folderName, scan.problem));
+                return;
+            }
+            if (!dsb && skippedEarly(scan.key)) return;
+            Labels.Label label = labelByKey.get(scan.key);
+            SeriesChooser.Choice choice = SeriesChooser.choose(SeriesAssembler.assemble(scan.headers));
+            if (!choice.found()) {
+                skipped.add(new Manifest.Skip(scan.key, choice.reason()));
+                return;
+            }
+            CtSeries series = choice.series();
+            List<SliceDecoder.Slice> decoded = series.slices().stream().map(h -> scan.slices.get(h.path())).toList();
+            HuVolume hu = VolumeStacker.stack(decoded, series.positions(), plan.preprocess().spacingMm());
+            Npy.Array volume = preprocessor.normalizeAndFrame(hu);
+            String file = scan.key + ".npy";
+            AtomicFiles.write(cacheDir.resolve(file), out -> Npy.write(out, volume.shape(), volume.data()));
+            Manifest.Entry entry = new Manifest.Entry(scan.key, label.value(), file, volume.shape(), fingerprint,
+                    series.seriesInstanceUid(), new int[] {series.sliceCount(), series.rows(), series.columns()},
+                    new double[] {series.sliceSpacing(), series.pixelSpacing()[0], series.pixelSpacing()[1]},
+                    choice.reason(), series.warnings(), scan.unreadable.size());
+            manifest.put(entry);
+            imported.add(entry);
+            slices += series.sliceCount();
+        }
+
+        /** Records the patient as seen and says whether it is skipped (no label) or already done. */
+        private boolean skippedEarly(String key) {
+            seen.add(key);
+            if (!labelByKey.containsKey(key)) {
+                skipped.add(new Manifest.Skip(key, "no label in " + labels.file()));
+                return true;
+            }
+            if (manifest.isDone(key, fingerprint)) {
+                alreadyDone.add(key);
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /** Every readable file of one patient folder (header and decoded slice), and the patient's cache key. */
+    private record Scan(String key, String problem, List<SliceHeader> headers, Map<Path, SliceDecoder.Slice> slices,
+            Map<Path, String> unreadable) {}
+
+    private Scan scan(Path folder, String salt, Labels.Layout layout, SliceDecoder decoder) {
+        List<Path> files = filesUnder(folder);
+        record Read(SliceHeader header, SliceDecoder.Slice slice, String key) {}
+        List<Future<Read>> futures = new ArrayList<>(files.size());
+        for (Path f : files) {
+            futures.add(pool.submit(() -> {
+                DicomFile d = source.read(f);
+                // The PatientID is hashed here and goes no further.
+                String key = layout == Labels.Layout.PATIENT_ID ? patientKey(salt, d.patientId()) : null;
+                SliceHeader h = SliceHeader.of(d);
+                return new Read(h, decoder.decode(d, h), key);
+            }));
+        }
+        List<SliceHeader> headers = new ArrayList<>(files.size());
+        Map<Path, SliceDecoder.Slice> slices = new java.util.HashMap<>();
+        Map<Path, String> unreadable = new LinkedHashMap<>();
+        Set<String> keys = new HashSet<>();
+        for (int i = 0; i < futures.size(); i++) {
+            try {
+                Read r = futures.get(i).get();
+                headers.add(r.header());
+                if (r.slice() != null) slices.put(r.header().path(), r.slice());
+                if (r.key() != null) keys.add(r.key());
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof Error err) throw err;
+                // DicomException says "FILE: reason"; anything else is a reader bug, still only this file's loss.
+                unreadable.put(files.get(i), c instanceof UserFacingException ? c.getMessage() : files.get(i) + ": internal error: " + c);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UserFacingException("interrupted");
+            }
+        }
+        String folderName = folder.getFileName().toString();
+        if (headers.isEmpty()) {
+            return new Scan(null, files.isEmpty() ? "empty folder" : "no readable DICOM file (" + unreadable.size() + " unreadable)",
+                    headers, slices, unreadable);
+        }
+        if (layout == Labels.Layout.DSB2017) return new Scan(folderName, null, headers, slices, unreadable);
+        keys.remove(null);
+        if (keys.size() != 1) {
+            return new Scan(null, keys.isEmpty() ? "no PatientID in any file"
+                    : "files of " + keys.size() + " different PatientIDs in one folder", headers, slices, unreadable);
+        }
+        return new Scan(keys.iterator().next(), null, headers, slices, unreadable);
+    }
+
+    /** The key of the first readable file with a PatientID in the folder, or null. */
+    private String peekKey(Path folder, String salt) {
+        for (Path f : filesUnder(folder)) {
+            try {
+                String key = patientKey(salt, source.read(f).patientId());
+                if (key != null) return key;
+            } catch (UserFacingException e) {
+                // unreadable: try the next one; the full scan reports it
+            }
+        }
+        return null;
+    }
+
+    /** Every regular file below the folder, in name order; DICOMDIR and hidden files excluded. */
+    private static List<Path> filesUnder(Path folder) {
+        try (Stream<Path> s = Files.walk(folder)) {
+            return s.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith(".") && !p.getFileName().toString().equals("DICOMDIR"))
+                    .sorted().toList();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new UserFacingException(folder + ": cannot list: " + e.getMessage());
+        }
+    }
+
+    private static Map<String, Labels.Label> keyed(Labels labels, String salt) {
+        if (labels.layout() == Labels.Layout.DSB2017) return labels.byId();
+        Map<String, Labels.Label> out = new LinkedHashMap<>();
+        labels.byId().forEach((id, label) -> out.put(patientKey(salt, id), label));
+        return out;
+    }
+
+    /**
+     * First 16 hex digits of SHA-256(salt, PatientID): stable within one cache (so resume works),
+     * different across caches (so a key cannot be looked up in a table of hashed IDs).
+     */
+    static String patientKey(String salt, String patientId) {
+        if (patientId == null || patientId.isBlank()) return null;
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(salt.getBytes(StandardCharsets.US_ASCII));
+            md.update((byte) 0);
+            md.update(patientId.strip().getBytes(StandardCharsets.UTF_8));
+            return "p" + HexFormat.of().formatHex(md.digest()).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

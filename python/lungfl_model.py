@@ -1,0 +1,88 @@
+"""Reference PyTorch implementation of LungFL's cnn3d-v1 model.
+
+LungFL writes its weights as safetensors whose tensor names are exactly this module's
+state_dict names, so anyone with PyTorch can use a LungFL model:
+
+    from lungfl_model import LungCnn3dV1, load_safetensors
+    model = LungCnn3dV1()
+    model.load_state_dict(load_safetensors("model.safetensors"), strict=True)
+    model.eval()
+    probability = torch.sigmoid(model(volume[None, None]))   # volume: float32 [D, H, W]
+
+The volume is preprocessed as the federation plan says (resample, HU window, scale, mean, crop/pad).
+Only the Python standard library and torch are needed (no safetensors package).
+"""
+import json
+import struct
+
+import torch
+from torch import nn
+
+CHANNELS = (16, 32, 64, 128)
+HIDDEN = 64
+
+
+class ConvBlock(nn.Module):
+    """Conv3d 3x3x3 (no bias: BatchNorm shifts anyway) -> BatchNorm3d -> ReLU -> MaxPool3d(2)."""
+
+    def __init__(self, c_in, c_out):
+        super().__init__()
+        self.conv = nn.Conv3d(c_in, c_out, kernel_size=3, padding=1, bias=False)
+        self.bn = nn.BatchNorm3d(c_out)  # momentum 0.1, eps 1e-5 as in LungFL
+        self.relu = nn.ReLU(inplace=True)
+        self.pool = nn.MaxPool3d(2)
+
+    def forward(self, x):
+        return self.pool(self.relu(self.bn(self.conv(x))))
+
+
+class LungCnn3dV1(nn.Module):
+    """Input [N, 1, D, H, W] preprocessed CT, output [N, 1] cancer logit."""
+
+    def __init__(self):
+        super().__init__()
+        blocks, c_in = [], 1
+        for c in CHANNELS:
+            blocks.append(ConvBlock(c_in, c))
+            c_in = c
+        self.blocks = nn.Sequential(*blocks)
+        self.pool = nn.AdaptiveAvgPool3d(1)
+        self.fc1 = nn.Linear(c_in, HIDDEN)
+        self.relu = nn.ReLU(inplace=True)
+        self.dropout = nn.Dropout(0.3)
+        self.fc2 = nn.Linear(HIDDEN, 1)
+
+    def forward(self, x):
+        x = self.pool(self.blocks(x)).flatten(1)
+        return self.fc2(self.dropout(self.relu(self.fc1(x))))
+
+
+_DTYPES = {"F32": (torch.float32, 4), "I64": (torch.int64, 8)}
+
+
+def load_safetensors(path):
+    """Reads a safetensors file (F32 and I64 tensors) into an ordered dict of tensors."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if len(data) < 8:
+        raise ValueError(f"{path}: too short for a safetensors file")
+    (header_len,) = struct.unpack("<Q", data[:8])
+    if 8 + header_len > len(data):
+        raise ValueError(f"{path}: header of {header_len} bytes does not fit in {len(data)}")
+    header = json.loads(data[8:8 + header_len].decode("utf-8"))
+    body = memoryview(data)[8 + header_len:]
+    state = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        dtype, size = _DTYPES[info["dtype"]]
+        begin, end = info["data_offsets"]
+        shape = info["shape"]
+        count = 1
+        for d in shape:
+            count *= d
+        if end - begin != count * size or end > len(body):
+            raise ValueError(f"{path}: tensor {name} has bad offsets {begin}..{end}")
+        t = torch.frombuffer(bytearray(body[begin:end]), dtype=dtype) if count else torch.empty(0, dtype=dtype)
+        state[name] = t.reshape(shape).clone()
+    return state
