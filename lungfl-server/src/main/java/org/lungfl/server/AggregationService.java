@@ -78,6 +78,9 @@ public final class AggregationService implements Closeable {
     private final Deque<Round> history = new ArrayDeque<>();
     private long nextSeq = 1;
     private int inFlight;
+    /** False on a standby backup and on a primary still catching up from its peer: uploads are refused, nothing is aggregated. */
+    private boolean accepting = true;
+    private ApiException refusal;
 
     private AggregationService(FederationPlan plan, int capacity, int retention, Path dataDir) throws IOException {
         if (capacity < 1) throw new UserFacingException("--max-clients must be at least 1, not " + capacity);
@@ -96,7 +99,17 @@ public final class AggregationService implements Closeable {
 
     /** Opens (or creates) a data directory and recovers its queue and versions after any crash. */
     public static AggregationService open(Path dataDir, FederationPlan plan, int capacity, int retention) throws IOException {
+        return open(dataDir, plan, capacity, retention, true);
+    }
+
+    /**
+     * @param accepting false for a server with a peer: it starts refusing uploads and does not
+     *     aggregate a full queue until its PeerLink allows it (a standby must never make a version)
+     */
+    static AggregationService open(Path dataDir, FederationPlan plan, int capacity, int retention, boolean accepting) throws IOException {
         AggregationService s = new AggregationService(plan, capacity, retention, dataDir);
+        s.accepting = accepting;
+        s.refusal = new ApiException(503, "starting", "the server is starting; retry shortly");
         s.recover(dataDir);
         return s;
     }
@@ -126,7 +139,7 @@ public final class AggregationService implements Closeable {
             if (event.equals("received")) {
                 seen.add(QueuedUpdate.key(e.path("client_id").asText(), e.path("update_id").asText()));
                 addressBySeq.put(e.get("seq").asLong(), e.path("address").asText("unknown"));
-            } else if (event.equals("aggregated")) {
+            } else if (event.equals("aggregated") || event.equals("synced")) {
                 audited.add(e.path("version").asLong());
                 for (JsonNode c : e.path("contributors")) {
                     seen.add(QueuedUpdate.key(c.path("client_id").asText(), c.path("update_id").asText()));
@@ -185,11 +198,26 @@ public final class AggregationService implements Closeable {
                 consumed.isEmpty() ? "" : ", " + consumed.size() + " consumed update files removed after a crash");
 
         // A crash may have struck after the K-th upload was acknowledged but before its round committed.
-        while (waiting.size() >= capacity) aggregateNow(take(capacity));
+        if (accepting) while (waiting.size() >= capacity) aggregateNow(take(capacity));
     }
 
     /** Queues a validated upload durably, or acknowledges a retry of one already accepted. */
     public Accepted accept(UpdateValidator.Update u, byte[] body, String address) throws IOException {
+        return accept(u, body, address, false);
+    }
+
+    /**
+     * Queues an update copied from the peer server (mirrored, or handed over after a failover):
+     * idempotent by update id like any upload, taken even while this server does not accept uploads.
+     */
+    Accepted acceptReplica(UpdateValidator.Update u, byte[] body) throws IOException {
+        return accept(u, body, PEER_ADDRESS, true);
+    }
+
+    /** The address recorded for updates that came from the peer server rather than from a site. */
+    static final String PEER_ADDRESS = "peer";
+
+    private Accepted accept(UpdateValidator.Update u, byte[] body, String address, boolean replica) throws IOException {
         String key = QueuedUpdate.key(u.clientId(), u.updateId());
         synchronized (this) {
             if (seen.contains(key)) return duplicate(u, address);
@@ -203,6 +231,7 @@ public final class AggregationService implements Closeable {
                     queue.discard(staged);
                     return duplicate(u, address);
                 }
+                if (!accepting && !replica) throw refusal;
                 checkBase(u.baseVersion());
             } catch (ApiException e) {
                 queue.discard(staged);
@@ -223,7 +252,7 @@ public final class AggregationService implements Closeable {
                 queue.delete(List.of(older));
                 audit.append(replacedEvent(older, q), true);
             }
-            if (waiting.size() >= capacity) batch = take(capacity);
+            if (accepting && waiting.size() >= capacity) batch = take(capacity);
             size = waiting.size();
         }
         if (batch == null) return new Accepted(u.updateId(), false, size, false, models.latestVersion());
@@ -272,6 +301,7 @@ public final class AggregationService implements Closeable {
     public java.util.Optional<Round> execute() {
         List<QueuedUpdate> batch;
         synchronized (this) {
+            if (!accepting) throw refusal;
             if (waiting.isEmpty()) return java.util.Optional.empty();
             batch = take(waiting.size());
         }
@@ -337,6 +367,7 @@ public final class AggregationService implements Closeable {
         meta.put("plan_fingerprint", plan.fingerprint());
         meta.put("created_at", Instant.now().toString());
         meta.put("strategy", strategy.name());
+        meta.put("parent_hash", models.hash(v));
         meta.put("contributors", contributors.toString());
         Path tmp = StreamingAggregation.run(round, batch, models, v, plan.modelSpec().tensors(), meta);
         validation.record(v + 1, batch);
@@ -418,6 +449,142 @@ public final class AggregationService implements Closeable {
 
     ValidationHistory validation() {
         return validation;
+    }
+
+    /**
+     * Stops or resumes taking uploads and aggregating (replication roles). While stopped, uploads
+     * get {@code refusal}; on resuming, a queue already holding K updates is aggregated at once.
+     */
+    void setAccepting(boolean on, ApiException whyNot) {
+        List<List<QueuedUpdate>> batches = new ArrayList<>();
+        synchronized (this) {
+            accepting = on;
+            refusal = whyNot;
+            if (on) while (waiting.size() >= capacity) batches.add(take(capacity));
+        }
+        for (List<QueuedUpdate> b : batches) aggregateNow(b);
+    }
+
+    synchronized boolean accepting() {
+        return accepting;
+    }
+
+    /** Waits (bounded) until no aggregation is running: after {@code setAccepting(false)} none starts. */
+    void quiesce() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            synchronized (this) {
+                if (inFlight == 0) return;
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** What the peer server needs to mirror this one, taken at one instant. */
+    record SyncState(boolean accepting, long globalVersion, List<Version> versions, List<QueuedUpdate> queued) {}
+
+    record Version(long version, String hash, String parentHash) {}
+
+    synchronized SyncState syncState() throws IOException {
+        List<Version> versions = new ArrayList<>();
+        for (long v : models.kept()) {
+            String h = models.hash(v);
+            if (h != null) versions.add(new Version(v, h, v == 0 ? null : models.metadata(v).get("parent_hash")));
+        }
+        return new SyncState(accepting, models.latestVersion(), versions, List.copyOf(waiting.values()));
+    }
+
+    /** The bytes of a waiting update, for the peer; empty once it was aggregated or replaced. */
+    synchronized java.util.Optional<byte[]> queuedBytes(long seq) throws IOException {
+        QueuedUpdate u = waiting.get(seq);
+        if (u == null) return java.util.Optional.empty();
+        return java.util.Optional.of(Files.readAllBytes(u.file()));
+    }
+
+    synchronized boolean seen(String clientId, String updateId) {
+        return seen.contains(QueuedUpdate.key(clientId, updateId));
+    }
+
+    /** Two servers hold different versions under one number: reported, never merged. */
+    static final class SplitBrain extends Exception {
+        SplitBrain(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Appends a version the peer server made, if it extends this server's chain: version = latest + 1
+     * and its {@code parent_hash} is our latest's hash. Updates it consumed leave our queue (they are
+     * counted in it) and can never be queued again. Runs on the aggregation thread, so it cannot
+     * interleave with a round of our own.
+     */
+    void adopt(long version, byte[] bytes, String hash, String source) throws SplitBrain, IOException {
+        if (!ModelStore.sha256(bytes).equals(hash)) throw new IOException(source + ": version " + version + " does not match its hash (transfer damaged)");
+        try {
+            aggregator.submit(() -> {
+                adoptNow(version, bytes, hash, source);
+                return null;
+            }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SplitBrain sb) throw sb;
+            if (e.getCause() instanceof IOException io) throw io;
+            throw new IOException(e.getCause());
+        }
+    }
+
+    private void adoptNow(long version, byte[] bytes, String hash, String source) throws SplitBrain, IOException {
+        long latest = models.latestVersion();
+        if (version <= latest) {
+            if (!hash.equals(models.hash(version)) && models.hash(version) != null) {
+                throw new SplitBrain("version " + version + " differs: here " + models.hash(version).substring(0, 12) + ", on " + source + " "
+                        + hash.substring(0, 12));
+            }
+            return;
+        }
+        Map<String, String> meta = org.lungfl.core.weights.SafeTensors.read(bytes).metadata();
+        String parent = meta.get("parent_hash");
+        if (version != latest + 1 || !models.hash(latest).equals(parent)) {
+            throw new SplitBrain("version " + version + " on " + source + " does not extend version " + latest + " here (parent "
+                    + (parent == null ? "none" : parent.substring(0, 12)) + ", our version " + latest + " is " + models.hash(latest).substring(0, 12) + ")");
+        }
+        ArrayNode contributors = (ArrayNode) JSON.readTree(meta.get("contributors"));
+        models.adopt(bytes, version, source);
+        ObjectNode e = aggregatedEvent(version, meta, contributors);
+        e.put("event", "synced");
+        e.put("from", source).put("hash", hash).put("parent_hash", parent);
+        synchronized (this) {
+            List<QueuedUpdate> consumed = new ArrayList<>();
+            for (JsonNode c : contributors) {
+                String key = QueuedUpdate.key(c.path("client_id").asText(), c.path("update_id").asText());
+                seen.add(key);
+                for (QueuedUpdate u : waiting.values()) if (u.key().equals(key)) consumed.add(u);
+            }
+            for (QueuedUpdate u : consumed) {
+                waiting.remove(u.seq());
+                waitingByClient.remove(u.clientId(), u);
+            }
+            audit.append(e, true);
+            queue.delete(consumed);
+            Set<Long> pinned = new HashSet<>();
+            for (QueuedUpdate u : waiting.values()) pinned.add(u.baseVersion());
+            models.prune(retention, pinned);
+            remember(roundOf(e));
+        }
+        LOG.info("synced version {} from {} ({} contributors)", version, source, contributors.size());
+    }
+
+    /** Drops a mirrored update that the primary no longer queues (cleared or replaced there), audited. */
+    synchronized void dropMirrored(QueuedUpdate u) throws IOException {
+        if (waiting.get(u.seq()) != u) return;
+        waiting.remove(u.seq());
+        waitingByClient.remove(u.clientId(), u);
+        queue.delete(List.of(u));
+        ObjectNode e = AuditLog.event("unmirrored");
+        e.put("client_id", u.clientId()).put("update_id", u.updateId()).put("seq", u.seq());
+        audit.append(e, true);
     }
 
     public synchronized List<Round> history() {

@@ -51,7 +51,13 @@ final class Console implements Runnable {
         switch (command) {
             case "" -> { }
             case "execute" -> {
-                Optional<AggregationService.Round> round = service.execute();
+                Optional<AggregationService.Round> round;
+                try {
+                    round = service.execute();
+                } catch (ApiException refused) {
+                    out.println("not aggregated: " + refused.detail());
+                    break;
+                }
                 out.println(round.map(x -> "aggregated " + x.contributors() + " updates into global version " + x.version())
                         .orElse("nothing queued; global version stays " + service.snapshot().globalVersion()));
             }

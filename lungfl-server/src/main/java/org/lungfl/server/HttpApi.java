@@ -32,6 +32,7 @@ final class HttpApi {
     private final TokenStore tokens;
     private final ServerConfig config;
     private final UpdateValidator validator;
+    private final PeerLink peer;
     private final ServerMetrics metrics = new ServerMetrics();
     private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -42,6 +43,12 @@ final class HttpApi {
         this.tokens = tokens;
         this.config = config;
         this.validator = new UpdateValidator(service.plan(), new SafeTensors.Limits(config.maxBodyBytes(), 1 << 20, 1024));
+        this.peer = config.replication().peerUrl() == null ? null : new PeerLink(config.replication(), service, validator);
+    }
+
+    /** The link to the primary or backup; null for a server on its own. */
+    PeerLink peer() {
+        return peer;
     }
 
     void routes(Javalin app) {
@@ -72,6 +79,29 @@ final class HttpApi {
             Optional<AggregationService.Round> r = service.execute();
             json(ctx, 200, JSON.createObjectNode().put("aggregated", r.isPresent()).put("contributors", r.map(x -> x.contributors()).orElse(0))
                     .put("global_version", service.models().latestVersion()));
+        }));
+        // Replication (PeerLink): the peer server reads these with an admin token.
+        app.get("/api/v1/sync", guard(ctx -> {
+            requireAdmin(ctx);
+            json(ctx, 200, PeerLink.syncJson(service, peer));
+        }));
+        app.get("/api/v1/sync/queued/{seq}", guard(ctx -> {
+            requireAdmin(ctx);
+            long seq;
+            try {
+                seq = Long.parseLong(ctx.pathParam("seq"));
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("seq must be an integer");
+            }
+            byte[] b = service.queuedBytes(seq).orElseThrow(() -> new ApiException(404, "not_queued", "update " + seq + " is not queued"));
+            send(ctx, 200, "application/octet-stream", b);
+        }));
+        app.post("/api/v1/sync/handover", guard(ctx -> {
+            requireAdmin(ctx);
+            if (peer == null || peer.role() != PeerLink.Role.BACKUP) {
+                throw new ApiException(409, "not_a_backup", "only a backup (--backup-of) hands over to its primary");
+            }
+            json(ctx, 200, peer.handOver());
         }));
         app.post("/api/v1/admin/clear", guard(ctx -> {
             requireAdmin(ctx);
@@ -214,7 +244,9 @@ final class HttpApi {
         n.put("rounds_completed", s.roundsCompleted());
         n.put("last_aggregation_at", s.lastAggregationAt() == null ? null : s.lastAggregationAt().toString());
         n.set("validation", service.validation().latest(s.globalVersion()));
-        n.put("role", "primary").put("auth", config.open() ? "open" : "tokens");
+        if (peer == null) n.put("role", "primary").put("state", "active").put("accepting_uploads", true).putNull("peer");
+        else peer.status(n);
+        n.put("auth", config.open() ? "open" : "tokens");
         return n;
     }
 

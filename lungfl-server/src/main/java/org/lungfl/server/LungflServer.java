@@ -30,7 +30,8 @@ public final class LungflServer implements AutoCloseable {
 
     private LungflServer(ServerConfig config) throws IOException {
         this.config = config;
-        this.service = AggregationService.open(config.dataDir(), config.plan(), config.capacity(), config.retention());
+        this.service = AggregationService.open(config.dataDir(), config.plan(), config.capacity(), config.retention(),
+                config.replication().peerUrl() == null);
         TokenStore tokens = new TokenStore(config.dataDir());
         this.api = new HttpApi(service, tokens, config);
         KeyStore tls = config.tls() ? PemKeyStore.load(config.tlsCert(), config.tlsKey()) : null;
@@ -72,15 +73,19 @@ public final class LungflServer implements AutoCloseable {
     /** Recovers the data dir and starts listening; port 0 picks a free port. */
     public static LungflServer start(ServerConfig config) throws IOException {
         LungflServer s = new LungflServer(config);
+        // Before the first request: a backup starts in standby, a primary with a peer catching up.
+        if (s.api.peer() != null) s.api.peer().start();
         try {
             if (config.tls()) s.app.start();
             else s.app.start(config.host(), config.port());
         } catch (RuntimeException e) {
+            if (s.api.peer() != null) s.api.peer().close();
             s.service.close();
             throw new UserFacingException("cannot listen on " + config.host() + ":" + config.port() + ": " + rootMessage(e), e);
         }
-        LOG.info("LungFL server on {} (plan '{}', K = {}, global version {}, auth {})", s.url(), config.plan().name(),
-                config.capacity(), s.service.snapshot().globalVersion(), config.open() ? "open" : "tokens");
+        LOG.info("LungFL server on {} (plan '{}', K = {}, global version {}, auth {}{})", s.url(), config.plan().name(),
+                config.capacity(), s.service.snapshot().globalVersion(), config.open() ? "open" : "tokens",
+                s.api.peer() == null ? "" : ", " + s.api.peer().role().json() + " with peer " + config.replication().peerUrl());
         return s;
     }
 
@@ -125,6 +130,7 @@ public final class LungflServer implements AutoCloseable {
             stopping = true;
         }
         try {
+            if (api.peer() != null) api.peer().close();
             api.drain(Duration.ofSeconds(30));
             try {
                 app.stop();

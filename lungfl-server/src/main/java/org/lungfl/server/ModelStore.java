@@ -24,6 +24,9 @@ import org.lungfl.core.weights.Weights;
  * Global model versions as {@code versions/vNNNNNNNN.safetensors}, each written durably and never
  * changed. Version 0 is the plan's deterministic initialisation. Older versions are kept while an
  * update may still need them as its base (see {@link #prune}).
+ *
+ * <p>Versions form a hash chain: a version's {@code parent_hash} metadata is the SHA-256 of its
+ * parent's file, so two servers can tell whether their histories are the same (see PeerLink).
  */
 final class ModelStore {
     private static final Pattern NAME = Pattern.compile("v(\\d{8})\\.safetensors");
@@ -33,6 +36,8 @@ final class ModelStore {
     private final NavigableSet<Long> kept = new ConcurrentSkipListSet<>();
     /** The latest version's bytes, served to every client: one model's worth of memory. */
     private volatile Latest latest;
+    /** SHA-256 of each kept version's file: files never change, so computed once. */
+    private final Map<Long, String> hashes = new java.util.concurrent.ConcurrentHashMap<>();
 
     record Latest(long version, byte[] bytes, String etag) {}
 
@@ -48,7 +53,10 @@ final class ModelStore {
             }
         }
         if (kept.isEmpty()) publishVersionZero();
-        for (long v : kept) check(v);
+        for (long v : kept) {
+            check(v);
+            hashes.put(v, sha256(Files.readAllBytes(path(v))));
+        }
         loadLatest();
     }
 
@@ -57,7 +65,8 @@ final class ModelStore {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("version", "0");
         meta.put("plan_fingerprint", plan.fingerprint());
-        meta.put("created_at", Instant.now().toString());
+        // No timestamp: version 0 is byte-identical on every server of a plan, so a primary and
+        // its backup share the root of their hash chain.
         meta.put("contributors", "[]");
         Path tmp = DurableFiles.writeTemp(dir, SafeTensors.write(w, meta));
         DurableFiles.commit(tmp, path(0));
@@ -80,6 +89,19 @@ final class ModelStore {
         long v = kept.last();
         byte[] bytes = Files.readAllBytes(path(v));
         latest = new Latest(v, bytes, "\"v" + v + "-" + plan.fingerprint().substring(0, 12) + "\"");
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The SHA-256 of a kept version's file, or null when it is not kept. */
+    String hash(long version) {
+        return hashes.get(version);
     }
 
     Path dir() {
@@ -129,6 +151,24 @@ final class ModelStore {
         DurableFiles.commit(tmp, path(version));
         kept.add(version);
         loadLatest();
+        hashes.put(version, sha256(latest.bytes()));
+    }
+
+    /**
+     * Stores a version made by the peer server byte for byte (the caller checked its hash and
+     * parent); refused unless it has this plan's layout and fingerprint.
+     */
+    void adopt(byte[] bytes, long version, String source) throws IOException {
+        Path tmp = DurableFiles.writeTemp(dir, bytes);
+        try (SafeTensorsFile f = SafeTensorsFile.open(tmp)) {
+            if (!f.layout().equals(plan.modelSpec().tensors()) || !plan.fingerprint().equals(f.metadata().get("plan_fingerprint"))) {
+                throw new UserFacingException(source + ": version " + version + " was made for another plan or architecture");
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        commit(tmp, version);
     }
 
     /** Keeps the newest {@code retention} versions and every version a queued update is based on. */
@@ -138,6 +178,7 @@ final class ModelStore {
             long v = all.get(i);
             if (pinned.contains(v)) continue;
             kept.remove(v);
+            hashes.remove(v);
             Files.deleteIfExists(path(v));
         }
         DurableFiles.syncDirectory(dir);

@@ -1,6 +1,9 @@
 package org.lungfl.server;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.lungfl.core.UserFacingException;
 import org.lungfl.core.plan.FederationPlan;
 
 /**
@@ -8,36 +11,76 @@ import org.lungfl.core.plan.FederationPlan;
  * {@code retention} how many recent global versions are kept for stale updates and downloads.
  */
 public record ServerConfig(String host, int port, Path dataDir, int capacity, FederationPlan plan, boolean open, Path tlsCert,
-        Path tlsKey, long maxBodyBytes, int retention) {
+        Path tlsKey, long maxBodyBytes, int retention, Replication replication) {
     public static final long DEFAULT_MAX_BODY = 64L << 20;
     public static final int DEFAULT_RETENTION = 10;
+
+    public ServerConfig(String host, int port, Path dataDir, int capacity, FederationPlan plan, boolean open, Path tlsCert, Path tlsKey,
+            long maxBodyBytes, int retention) {
+        this(host, port, dataDir, capacity, plan, open, tlsCert, tlsKey, maxBodyBytes, retention, Replication.NONE);
+    }
+
+    /**
+     * Primary and backup (docs/backup.md): a backup names its primary ({@code --backup-of}), a
+     * primary its backup ({@code --peer}); never both. {@code peerToken} is an admin token of the
+     * peer (null when the peer runs {@code --open}).
+     */
+    public record Replication(URI backupOf, URI peer, Duration failoverAfter, Duration syncInterval, String peerToken) {
+        public static final Duration DEFAULT_FAILOVER_AFTER = Duration.ofSeconds(30);
+        public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(2);
+        public static final Replication NONE = new Replication(null, null, DEFAULT_FAILOVER_AFTER, DEFAULT_SYNC_INTERVAL, null);
+
+        public Replication {
+            if (backupOf != null && peer != null) throw new UserFacingException("--backup-of and --peer exclude each other: a backup's peer is its primary");
+            for (URI u : new URI[] {backupOf, peer}) {
+                if (u != null && (u.getHost() == null || !("http".equals(u.getScheme()) || "https".equals(u.getScheme())))) {
+                    throw new UserFacingException("peer '" + u + "': give an http:// or https:// URL with a host");
+                }
+            }
+            if (failoverAfter.isNegative() || syncInterval.isNegative() || syncInterval.isZero()) {
+                throw new UserFacingException("--failover-after must be >= 0 and --sync-interval > 0");
+            }
+        }
+
+        /** The other server, or null for a server on its own. */
+        public URI peerUrl() {
+            URI u = backupOf != null ? backupOf : peer;
+            if (u == null) return null;
+            String s = u.toString();
+            return s.endsWith("/") ? URI.create(s.substring(0, s.length() - 1)) : u;
+        }
+    }
 
     public static ServerConfig defaults(Path dataDir, FederationPlan plan) {
         return new ServerConfig("0.0.0.0", 5000, dataDir, 10, plan, false, null, null, DEFAULT_MAX_BODY, DEFAULT_RETENTION);
     }
 
     public ServerConfig withHostPort(String h, int p) {
-        return new ServerConfig(h, p, dataDir, capacity, plan, open, tlsCert, tlsKey, maxBodyBytes, retention);
+        return new ServerConfig(h, p, dataDir, capacity, plan, open, tlsCert, tlsKey, maxBodyBytes, retention, replication);
     }
 
     public ServerConfig withCapacity(int k) {
-        return new ServerConfig(host, port, dataDir, k, plan, open, tlsCert, tlsKey, maxBodyBytes, retention);
+        return new ServerConfig(host, port, dataDir, k, plan, open, tlsCert, tlsKey, maxBodyBytes, retention, replication);
     }
 
     public ServerConfig withOpen(boolean o) {
-        return new ServerConfig(host, port, dataDir, capacity, plan, o, tlsCert, tlsKey, maxBodyBytes, retention);
+        return new ServerConfig(host, port, dataDir, capacity, plan, o, tlsCert, tlsKey, maxBodyBytes, retention, replication);
     }
 
     public ServerConfig withTls(Path cert, Path key) {
-        return new ServerConfig(host, port, dataDir, capacity, plan, open, cert, key, maxBodyBytes, retention);
+        return new ServerConfig(host, port, dataDir, capacity, plan, open, cert, key, maxBodyBytes, retention, replication);
     }
 
     public ServerConfig withMaxBodyBytes(long max) {
-        return new ServerConfig(host, port, dataDir, capacity, plan, open, tlsCert, tlsKey, max, retention);
+        return new ServerConfig(host, port, dataDir, capacity, plan, open, tlsCert, tlsKey, max, retention, replication);
     }
 
     public ServerConfig withRetention(int r) {
-        return new ServerConfig(host, port, dataDir, capacity, plan, open, tlsCert, tlsKey, maxBodyBytes, r);
+        return new ServerConfig(host, port, dataDir, capacity, plan, open, tlsCert, tlsKey, maxBodyBytes, r, replication);
+    }
+
+    public ServerConfig withReplication(Replication r) {
+        return new ServerConfig(host, port, dataDir, capacity, plan, open, tlsCert, tlsKey, maxBodyBytes, retention, r);
     }
 
     public boolean tls() {

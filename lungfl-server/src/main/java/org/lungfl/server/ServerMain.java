@@ -7,7 +7,7 @@ import org.lungfl.core.plan.FederationPlan;
 /**
  * A bare entry point for running the server as its own process (tests, benchmarks) with the same
  * options as {@code lungfl server}: {@code --host --port --data-dir --max-clients --plan --open
- * --tls-cert --tls-key --max-body-bytes --retention}.
+ * --tls-cert --tls-key --max-body-bytes --retention --backup-of --peer --failover-after --sync-interval --peer-token-file}.
  */
 public final class ServerMain {
     private ServerMain() {}
@@ -27,7 +27,10 @@ public final class ServerMain {
         int port = 5000, k = 10, retention = ServerConfig.DEFAULT_RETENTION;
         long maxBody = ServerConfig.DEFAULT_MAX_BODY;
         boolean open = false;
-        Path cert = null, key = null;
+        Path cert = null, key = null, peerTokenFile = null;
+        String backupOf = null, peer = null;
+        java.time.Duration failoverAfter = ServerConfig.Replication.DEFAULT_FAILOVER_AFTER;
+        java.time.Duration syncInterval = ServerConfig.Replication.DEFAULT_SYNC_INTERVAL;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--open")) {
@@ -47,6 +50,11 @@ public final class ServerMain {
                     case "--tls-key" -> key = Path.of(v);
                     case "--max-body-bytes" -> maxBody = Long.parseLong(v);
                     case "--retention" -> retention = Integer.parseInt(v);
+                    case "--backup-of" -> backupOf = v;
+                    case "--peer" -> peer = v;
+                    case "--failover-after" -> failoverAfter = seconds(v);
+                    case "--sync-interval" -> syncInterval = seconds(v);
+                    case "--peer-token-file" -> peerTokenFile = Path.of(v);
                     default -> throw new UserFacingException("unknown option " + a);
                 }
             } catch (NumberFormatException e) {
@@ -54,6 +62,34 @@ public final class ServerMain {
             }
         }
         if ((cert == null) != (key == null)) throw new UserFacingException("--tls-cert and --tls-key go together");
-        return new ServerConfig(host, port, Path.of(dataDir), k, FederationPlan.load(plan), open, cert, key, maxBody, retention);
+        return new ServerConfig(host, port, Path.of(dataDir), k, FederationPlan.load(plan), open, cert, key, maxBody, retention,
+                replication(backupOf, peer, failoverAfter, syncInterval, peerTokenFile));
+    }
+
+    /** {@code --failover-after 30}, {@code --sync-interval 0.5}: seconds, fractions allowed. */
+    public static java.time.Duration seconds(String v) {
+        double s = Double.parseDouble(v);
+        if (!(s >= 0) || s > 1e9) throw new NumberFormatException(v);
+        return java.time.Duration.ofMillis(Math.round(s * 1000));
+    }
+
+    /** The replication options of both {@code lungfl server} and this entry point. */
+    public static ServerConfig.Replication replication(String backupOf, String peer, java.time.Duration failoverAfter,
+            java.time.Duration syncInterval, Path peerTokenFile) {
+        String token = null;
+        if (peerTokenFile != null) {
+            try {
+                token = java.nio.file.Files.readString(peerTokenFile).strip();
+            } catch (java.io.IOException e) {
+                throw new UserFacingException("--peer-token-file " + peerTokenFile + ": cannot read (" + e.getMessage() + ")");
+            }
+            if (token.isEmpty()) throw new UserFacingException("--peer-token-file " + peerTokenFile + " is empty");
+        }
+        try {
+            return new ServerConfig.Replication(backupOf == null ? null : java.net.URI.create(backupOf), peer == null ? null : java.net.URI.create(peer),
+                    failoverAfter, syncInterval, token);
+        } catch (IllegalArgumentException e) {
+            throw new UserFacingException("peer URL '" + (backupOf != null ? backupOf : peer) + "' is not a URL");
+        }
     }
 }
