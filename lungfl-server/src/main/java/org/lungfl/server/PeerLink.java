@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 final class PeerLink implements Closeable {
-    private static final Logger LOG = LoggerFactory.getLogger("org.lungfl.server.peer");
+    private static final Logger LOG = LoggerFactory.getLogger(PeerLink.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     enum Role {
@@ -63,6 +63,7 @@ final class PeerLink implements Closeable {
     private volatile String peerState;
     private volatile String splitBrain;
     private volatile String problem;
+    private boolean warnedUnreachable;
 
     PeerLink(ServerConfig.Replication config, AggregationService service, UpdateValidator validator) {
         this.config = config;
@@ -215,7 +216,8 @@ final class PeerLink implements Closeable {
     }
 
     private void unreachable(IOException e) {
-        if (peerHealthy || lastContact == null) LOG.warn("peer {} unreachable: {}", peer, e.toString());
+        if (peerHealthy || !warnedUnreachable) LOG.warn("peer {} unreachable: {}", peer, e.toString());
+        warnedUnreachable = true;
         peerHealthy = false;
         boolean overdue = System.nanoTime() - lastContactNanos >= config.failoverAfter().toNanos();
         if (!overdue || splitBrain != null || service.accepting()) return;
