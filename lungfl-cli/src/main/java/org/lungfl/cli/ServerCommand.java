@@ -6,6 +6,7 @@ import org.lungfl.core.UserFacingException;
 import org.lungfl.core.plan.FederationPlan;
 import org.lungfl.server.LungflServer;
 import org.lungfl.server.ServerConfig;
+import org.lungfl.server.ServerMain;
 import org.lungfl.server.TokenStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,14 +46,39 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--retention", defaultValue = "10", description = "Global versions kept for stale updates and downloads (default: ${DEFAULT-VALUE}).")
     int retention;
 
+    @Option(names = "--backup-of", paramLabel = "URL", description = "Run as the standby backup of this primary (docs/backup.md).")
+    String backupOf;
+
+    @Option(names = "--peer", paramLabel = "URL", description = "On the primary: its backup, to catch up from after a failover (docs/backup.md).")
+    String peer;
+
+    @Option(names = "--failover-after", paramLabel = "SECONDS", defaultValue = "30",
+            description = "Peer unreachable this long: the backup takes over, a starting primary serves alone (default: ${DEFAULT-VALUE}).")
+    String failoverAfter;
+
+    @Option(names = "--sync-interval", paramLabel = "SECONDS", defaultValue = "2", description = "How often the peer is polled (default: ${DEFAULT-VALUE}).")
+    String syncInterval;
+
+    @Option(names = "--peer-token-file", paramLabel = "FILE", description = "An admin token of the peer (not needed when the peer runs --open).")
+    Path peerTokenFile;
+
     @Override
     public Integer call() throws Exception {
         if ((tlsCert == null) != (tlsKey == null)) throw new UserFacingException("--tls-cert and --tls-key go together");
         if (maxBodyMb < 1) throw new UserFacingException("--max-body-mb must be at least 1");
         ServerConfig config = new ServerConfig(host, port, dataDir, maxClients, FederationPlan.load(plan), open, tlsCert, tlsKey,
-                maxBodyMb << 20, retention);
+                maxBodyMb << 20, retention, ServerMain.replication(backupOf, peer, seconds("--failover-after", failoverAfter),
+                        seconds("--sync-interval", syncInterval), peerTokenFile));
         LungflServer.serve(config, System.in, System.out);
         return 0;
+    }
+
+    private static java.time.Duration seconds(String option, String v) {
+        try {
+            return ServerMain.seconds(v);
+        } catch (NumberFormatException e) {
+            throw new UserFacingException("option " + option + ": '" + v + "' is not a number of seconds");
+        }
     }
 
     @Command(name = "token", mixinStandardHelpOptions = true, description = "Manage client and admin bearer tokens (only hashes are stored).",
