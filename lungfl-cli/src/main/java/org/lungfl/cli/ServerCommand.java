@@ -62,13 +62,16 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--peer-token-file", paramLabel = "FILE", description = "An admin token of the peer (not needed when the peer runs --open).")
     Path peerTokenFile;
 
+    @Option(names = "--peer-ca", paramLabel = "PEM", description = "Trust only this certificate (the peer's, or its CA's) for an https peer.")
+    Path peerCa;
+
     @Override
     public Integer call() throws Exception {
         if ((tlsCert == null) != (tlsKey == null)) throw new UserFacingException("--tls-cert and --tls-key go together");
         if (maxBodyMb < 1) throw new UserFacingException("--max-body-mb must be at least 1");
         ServerConfig config = new ServerConfig(host, port, dataDir, maxClients, FederationPlan.load(plan), open, tlsCert, tlsKey,
                 maxBodyMb << 20, retention, ServerMain.replication(backupOf, peer, seconds("--failover-after", failoverAfter),
-                        seconds("--sync-interval", syncInterval), peerTokenFile));
+                        seconds("--sync-interval", syncInterval), peerTokenFile, peerCa));
         LungflServer.serve(config, System.in, System.out);
         return 0;
     }

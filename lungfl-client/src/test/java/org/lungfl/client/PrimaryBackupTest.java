@@ -30,7 +30,7 @@ class PrimaryBackupTest {
     }
 
     private LungflServer start(String name, int port, URI backupOf, URI peer) throws Exception {
-        var replication = new ServerConfig.Replication(backupOf, peer, Duration.ofMillis(500), Duration.ofMillis(100), null);
+        var replication = new ServerConfig.Replication(backupOf, peer, Duration.ofMillis(500), Duration.ofMillis(100), null, null);
         return LungflServer.start(ServerConfig.defaults(dir.resolve(name), PLAN).withHostPort("127.0.0.1", port).withOpen(true).withCapacity(1)
                 .withReplication(replication));
     }

@@ -52,7 +52,7 @@ final class PeerLink implements Closeable {
     private final ServerConfig.Replication config;
     private final AggregationService service;
     private final UpdateValidator validator;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http;
     private final Thread thread;
     private volatile boolean closed;
 
@@ -71,8 +71,29 @@ final class PeerLink implements Closeable {
         this.peer = config.peerUrl();
         this.service = service;
         this.validator = validator;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
+        if (config.peerCa() != null) b.sslContext(trusting(config.peerCa()));
+        this.http = b.build();
         this.thread = new Thread(this::run, "peer-link");
         thread.setDaemon(true);
+    }
+
+    /** An SSL context that trusts only this PEM certificate (the peer's self-signed one, or its CA). */
+    private static javax.net.ssl.SSLContext trusting(java.nio.file.Path pem) {
+        try (var in = java.nio.file.Files.newInputStream(pem)) {
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            int i = 0;
+            for (var c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) ks.setCertificateEntry("ca" + i++, c);
+            if (i == 0) throw new org.lungfl.core.UserFacingException("--peer-ca " + pem + ": no certificate in it");
+            var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new org.lungfl.core.UserFacingException("--peer-ca " + pem + ": not a PEM certificate (" + e.getMessage() + ")");
+        }
     }
 
     /** Standby (backup) or catching up (primary with a peer) from the first request on. */

@@ -23,12 +23,13 @@ public record ServerConfig(String host, int port, Path dataDir, int capacity, Fe
     /**
      * Primary and backup (docs/backup.md): a backup names its primary ({@code --backup-of}), a
      * primary its backup ({@code --peer}); never both. {@code peerToken} is an admin token of the
-     * peer (null when the peer runs {@code --open}).
+     * peer (null when the peer runs {@code --open}); {@code peerCa} the PEM certificate to trust for
+     * an https peer (null: the JVM's trust store).
      */
-    public record Replication(URI backupOf, URI peer, Duration failoverAfter, Duration syncInterval, String peerToken) {
+    public record Replication(URI backupOf, URI peer, Duration failoverAfter, Duration syncInterval, String peerToken, Path peerCa) {
         public static final Duration DEFAULT_FAILOVER_AFTER = Duration.ofSeconds(30);
         public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(2);
-        public static final Replication NONE = new Replication(null, null, DEFAULT_FAILOVER_AFTER, DEFAULT_SYNC_INTERVAL, null);
+        public static final Replication NONE = new Replication(null, null, DEFAULT_FAILOVER_AFTER, DEFAULT_SYNC_INTERVAL, null, null);
 
         public Replication {
             if (backupOf != null && peer != null) throw new UserFacingException("--backup-of and --peer exclude each other: a backup's peer is its primary");

@@ -7,7 +7,7 @@ import org.lungfl.core.plan.FederationPlan;
 /**
  * A bare entry point for running the server as its own process (tests, benchmarks) with the same
  * options as {@code lungfl server}: {@code --host --port --data-dir --max-clients --plan --open
- * --tls-cert --tls-key --max-body-bytes --retention --backup-of --peer --failover-after --sync-interval --peer-token-file}.
+ * --tls-cert --tls-key --max-body-bytes --retention --backup-of --peer --failover-after --sync-interval --peer-token-file --peer-ca}.
  */
 public final class ServerMain {
     private ServerMain() {}
@@ -27,7 +27,7 @@ public final class ServerMain {
         int port = 5000, k = 10, retention = ServerConfig.DEFAULT_RETENTION;
         long maxBody = ServerConfig.DEFAULT_MAX_BODY;
         boolean open = false;
-        Path cert = null, key = null, peerTokenFile = null;
+        Path cert = null, key = null, peerTokenFile = null, peerCa = null;
         String backupOf = null, peer = null;
         java.time.Duration failoverAfter = ServerConfig.Replication.DEFAULT_FAILOVER_AFTER;
         java.time.Duration syncInterval = ServerConfig.Replication.DEFAULT_SYNC_INTERVAL;
@@ -55,6 +55,7 @@ public final class ServerMain {
                     case "--failover-after" -> failoverAfter = seconds(v);
                     case "--sync-interval" -> syncInterval = seconds(v);
                     case "--peer-token-file" -> peerTokenFile = Path.of(v);
+                    case "--peer-ca" -> peerCa = Path.of(v);
                     default -> throw new UserFacingException("unknown option " + a);
                 }
             } catch (NumberFormatException e) {
@@ -63,7 +64,7 @@ public final class ServerMain {
         }
         if ((cert == null) != (key == null)) throw new UserFacingException("--tls-cert and --tls-key go together");
         return new ServerConfig(host, port, Path.of(dataDir), k, FederationPlan.load(plan), open, cert, key, maxBody, retention,
-                replication(backupOf, peer, failoverAfter, syncInterval, peerTokenFile));
+                replication(backupOf, peer, failoverAfter, syncInterval, peerTokenFile, peerCa));
     }
 
     /** {@code --failover-after 30}, {@code --sync-interval 0.5}: seconds, fractions allowed. */
@@ -75,7 +76,7 @@ public final class ServerMain {
 
     /** The replication options of both {@code lungfl server} and this entry point. */
     public static ServerConfig.Replication replication(String backupOf, String peer, java.time.Duration failoverAfter,
-            java.time.Duration syncInterval, Path peerTokenFile) {
+            java.time.Duration syncInterval, Path peerTokenFile, Path peerCa) {
         String token = null;
         if (peerTokenFile != null) {
             try {
@@ -87,7 +88,7 @@ public final class ServerMain {
         }
         try {
             return new ServerConfig.Replication(backupOf == null ? null : java.net.URI.create(backupOf), peer == null ? null : java.net.URI.create(peer),
-                    failoverAfter, syncInterval, token);
+                    failoverAfter, syncInterval, token, peerCa);
         } catch (IllegalArgumentException e) {
             throw new UserFacingException("peer URL '" + (backupOf != null ? backupOf : peer) + "' is not a URL");
         }
