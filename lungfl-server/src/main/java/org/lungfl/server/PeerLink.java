@@ -180,7 +180,7 @@ final class PeerLink implements Closeable {
             e.put("from", peer.toString()).put("versions", versions).put("updates", updates).put("global_version", service.models().latestVersion());
             service.audit().append(e, true);
             if (catchingUp) service.setAccepting(true, null);
-            LOG.info("took over from {}: {} version(s), {} queued update(s); global version {}", peer, versions, updates,
+            LOG.info("caught up from {}: {} version(s), {} queued update(s) taken over; global version {}", peer, versions, updates,
                     service.models().latestVersion());
         }
         lastSync = Instant.now();
