@@ -53,10 +53,7 @@ final class ModelStore {
             }
         }
         if (kept.isEmpty()) publishVersionZero();
-        for (long v : kept) {
-            check(v);
-            hashes.put(v, sha256(Files.readAllBytes(path(v))));
-        }
+        for (long v : kept) check(v);
         loadLatest();
     }
 
@@ -99,9 +96,18 @@ final class ModelStore {
         }
     }
 
-    /** The SHA-256 of a kept version's file, or null when it is not kept. */
+    /** The SHA-256 of a kept version's file (read once, on first use), or null when it is not kept. */
     String hash(long version) {
-        return hashes.get(version);
+        if (!kept.contains(version)) return null;
+        return hashes.computeIfAbsent(version, v -> {
+            try {
+                return sha256(Files.readAllBytes(path(v)));
+            } catch (java.nio.file.NoSuchFileException pruned) {
+                return null;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     Path dir() {

@@ -334,8 +334,9 @@ final class PeerLink implements Closeable {
         }
     }
 
+    /** The listing is small: a peer that takes longer than this to list is as good as down. */
     private JsonNode getJson(String path) throws IOException {
-        return JSON.readTree(send(request(path).GET()));
+        return JSON.readTree(send(request(path).timeout(Duration.ofSeconds(10)).GET()));
     }
 
     private JsonNode postJson(String path) throws IOException {
