@@ -76,7 +76,7 @@ class ServerApiTest {
         List<String> fields = new ArrayList<>();
         s.fieldNames().forEachRemaining(fields::add);
         assertThat(fields).containsExactlyInAnyOrder("queue_size", "capacity", "connected_clients", "global_model_available",
-                "global_version", "queued_clients", "rounds_completed", "last_aggregation_at", "role", "auth");
+                "global_version", "queued_clients", "rounds_completed", "last_aggregation_at", "role", "auth", "validation");
         assertThat(s.get("queue_size").asInt()).isEqualTo(1);
         assertThat(s.get("capacity").asInt()).isEqualTo(3);
         assertThat(s.get("connected_clients").asInt()).isEqualTo(1);
