@@ -74,6 +74,16 @@ def preprocess(vol, spacing, new_spacing, shape, window, mean):
     return out
 
 
+def peak_rss_kb():
+    # VmHWM, not ru_maxrss: a process spawned by the JVM inherits the JVM's high-water mark in
+    # ru_maxrss across exec, while VmHWM belongs to this process's own address space.
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dicom", required=True)
@@ -101,7 +111,7 @@ def main():
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu = usage.ru_utime + usage.ru_stime - cpu0
     print(json.dumps({"slices": slices, "patients": patients, "seconds": seconds, "cpu_seconds": cpu,
-                      "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+                      "maxrss_kb": peak_rss_kb()}))
 
 
 if __name__ == "__main__":

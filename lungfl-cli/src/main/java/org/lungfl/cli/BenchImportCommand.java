@@ -30,9 +30,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = {"Slices per second and peak memory of DICOM import + preprocessing: LungFL's",
-            "`dataset import` against the Python pipeline it replaces (bench/import_python.py: pydicom,",
-            "numpy, scipy.ndimage.zoom order=1; /usr/bin/python3), on the same files, same plan."})
+        description = "Slices per second and peak memory of DICOM import + preprocessing: LungFL's `dataset import` "
+                + "against the Python pipeline it replaces (bench/import_python.py: pydicom, numpy, scipy.ndimage.zoom "
+                + "order=1; /usr/bin/python3), on the same files and plan.")
 final class BenchImportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -46,6 +46,11 @@ final class BenchImportCommand implements Callable<Integer> {
             description = "Use the patient folders in DIR (generated there, and kept, when DIR is missing or empty).")
     Path dicom;
 
+    @Option(names = "--syntax", defaultValue = "EXPLICIT_VR_LITTLE_ENDIAN",
+            description = "Transfer syntax of generated series: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+            completionCandidates = WritableSyntaxes.class)
+    TransferSyntax syntax;
+
     @Option(names = "--plan", defaultValue = "demo", paramLabel = "demo|standard|FILE", description = "Plan (default: ${DEFAULT-VALUE}).")
     String plan;
 
@@ -57,6 +62,9 @@ final class BenchImportCommand implements Callable<Integer> {
 
     @Option(names = "--python-script", paramLabel = "FILE", description = "Default: bench/import_python.py of this checkout.")
     Path script;
+
+    @Option(names = "--no-warmup", description = "Measure LungFL from a cold JVM (JIT compilation included).")
+    boolean noWarmup;
 
     @Option(names = "--no-python", description = "Measure LungFL only.")
     boolean noPython;
@@ -73,25 +81,25 @@ final class BenchImportCommand implements Callable<Integer> {
         try {
             Path dir = dicom == null ? work.resolve("dicom") : dicom;
             if (isMissingOrEmpty(dir)) {
-                System.err.printf("generating %d series x %d slices of 512x512 in %s ...%n", series, slices, dir);
-                generate(dir, series, slices);
+                if (!CtImageWriter.SUPPORTED.contains(syntax)) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--syntax: cannot write " + syntax);
+                }
+                System.err.printf("generating %d series x %d slices of 512x512 (%s) in %s ...%n", series, slices, syntax, dir);
+                generate(dir, series, slices, syntax);
             }
             Path labels = work.resolve("labels.csv");
             writeLabels(dir, labels);
 
+            ExecutorService pool = Executors.newFixedThreadPool(n, DatasetImportCommand.daemon());
+            if (!noWarmup) warmUp(p, pool, dir, labels, work);
             System.gc();
             resetPeakRss();
-            ExecutorService pool = Executors.newFixedThreadPool(n, DatasetImportCommand.daemon());
             long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             DatasetImporter.Summary s;
             try {
                 s = new DatasetImporter(p, DicomReader::read, pool).run(dir, labels, work.resolve("cache-java"),
-                        new DatasetImporter.Listener() {
-                            @Override public void started(int patients) {}
-
-                            @Override public void patientDone(int done, int total, long count) {}
-                        });
+                        DatasetImporter.Listener.NONE);
             } finally {
                 pool.shutdownNow();
             }
@@ -101,8 +109,9 @@ final class BenchImportCommand implements Callable<Integer> {
             if (s.imported().isEmpty()) throw new UserFacingException("bench import: nothing imported; " + s.skipped());
             double javaRate = s.slicesImported() / javaSeconds;
 
-            out.printf(Locale.ROOT, "bench import: %d patient(s), %d slices, plan %s %s%n", s.imported().size(), s.slicesImported(),
-                    p.name(), java.util.Arrays.toString(p.preprocess().targetShape()));
+            out.printf(Locale.ROOT, "bench import: %d patient(s), %d slices, plan %s %s%s%n", s.imported().size(), s.slicesImported(),
+                    p.name(), java.util.Arrays.toString(p.preprocess().targetShape()),
+                    noWarmup ? ", cold JVM" : ", after a warm-up import of one patient (JIT compiled, as in a long import)");
             out.printf(Locale.ROOT, "LungFL (%d threads): %8.1f slices/s  %6.2f s wall  %6.2f s CPU (%6.1f slices/CPU-s)  peak RSS %5d MB%n",
                     n, javaRate, javaSeconds, javaCpu, s.slicesImported() / javaCpu, javaRssKb / 1024);
             out.flush();
@@ -117,15 +126,37 @@ final class BenchImportCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "ratio LungFL/Python: %.2fx slices/s (wall), %.2fx slices per CPU-second, %.2fx peak memory%n",
                     javaRate / pyRate, (s.slicesImported() / javaCpu) / (pySlices / pyCpu), (double) javaRssKb / py.get("maxrss_kb").asLong());
             out.println("(wall-clock ratios depend on what else runs on the machine; the CPU-second ratio much less)");
+            out.printf(Locale.ROOT, "same work: mean |LungFL - Python| over all voxels = %.4f (normalised units; zoom's grid "
+                    + "is stretched to align corners, LungFL keeps the plan spacing exactly)%n", meanAbsDifference(s, work));
             return 0;
         } finally {
             deleteTree(work);
         }
     }
 
+    /** Imports the first patient once, so the measured run sees compiled code, as most of a real import does. */
+    private static void warmUp(FederationPlan p, ExecutorService pool, Path dir, Path labels, Path work) throws IOException {
+        List<String> lines = Files.readAllLines(labels);
+        Path one = Files.write(work.resolve("warmup.csv"), lines.subList(0, Math.min(2, lines.size())));
+        new DatasetImporter(p, DicomReader::read, pool).run(dir, one, work.resolve("cache-warmup"), DatasetImporter.Listener.NONE);
+    }
+
+    private static double meanAbsDifference(DatasetImporter.Summary s, Path work) {
+        double sum = 0;
+        long n = 0;
+        for (var e : s.imported()) {
+            float[] a = org.lungfl.core.tensor.Npy.read(work.resolve("cache-java").resolve(e.file())).data();
+            float[] b = org.lungfl.core.tensor.Npy.read(work.resolve("cache-python").resolve(e.file())).data();
+            if (a.length != b.length) return Double.NaN;
+            for (int i = 0; i < a.length; i++) sum += Math.abs(a[i] - b[i]);
+            n += a.length;
+        }
+        return sum / n;
+    }
+
     /** Synthetic chest-like series: air, an elliptic trunk, two lungs, a spine; stored = HU + 1024. */
-    static void generate(Path dir, int seriesCount, int sliceCount) throws IOException {
-        CtImageWriter writer = new CtImageWriter(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+    static void generate(Path dir, int seriesCount, int sliceCount, TransferSyntax syntax) throws IOException {
+        CtImageWriter writer = new CtImageWriter(syntax);
         int size = 512;
         double pixel = 0.7;
         double thickness = 1.25;
@@ -161,6 +192,12 @@ final class BenchImportCommand implements Callable<Integer> {
                 writer.write(new CtImage(meta, Uids.fromName(base + "/" + z), z + 1,
                         new double[] {-pixel * 256, -pixel * 256, zmm}, zmm, px), folder.resolve(name));
             }
+        }
+    }
+
+    static final class WritableSyntaxes extends ArrayList<String> {
+        WritableSyntaxes() {
+            CtImageWriter.SUPPORTED.forEach(t -> add(t.name()));
         }
     }
 

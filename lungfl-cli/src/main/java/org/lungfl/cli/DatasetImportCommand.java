@@ -17,10 +17,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = {"Import labelled DICOM CT studies (one folder per patient) into a cache of preprocessed",
-            "float32 volumes (CACHE/<key>.npy) and CACHE/manifest.json. Resumes: patients already",
-            "imported with the same plan preprocessing are skipped. Unreadable files, unlabeled",
-            "patients and labels without data are skipped and reported at the end."})
+        description = "Import labelled DICOM CT studies (one folder per patient) into a cache of preprocessed float32 "
+                + "volumes (CACHE/<key>.npy) and CACHE/manifest.json (docs/preprocessing.md). Resumes: patients already "
+                + "imported with the same plan preprocessing are skipped. Unreadable files, unlabeled patients and "
+                + "labels without data are skipped and reported at the end.")
 final class DatasetImportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

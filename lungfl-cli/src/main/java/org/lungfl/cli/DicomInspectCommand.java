@@ -1,14 +1,10 @@
 package org.lungfl.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
+import java.util.stream.Collectors;
 import org.lungfl.dicom.inspect.DicomInspection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,8 +35,13 @@ final class DicomInspectCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        List<Path> files = DicomPaths.expand(paths);
+        if (files.isEmpty()) {
+            err.println("lungfl: no files under " + paths.stream().map(Path::toString).collect(Collectors.joining(", ")));
+            return 1;
+        }
         boolean allRead = true;
-        for (Path path : files()) {
+        for (Path path : files) {
             DicomInspection inspection = DicomInspection.of(path);
             allRead &= inspection.ok();
             if (json) out.println(inspection.toJsonLine());
@@ -49,22 +50,5 @@ final class DicomInspectCommand implements Callable<Integer> {
             out.flush();
         }
         return allRead ? 0 : 1;
-    }
-
-    /** Files as given, folders expanded to their regular files in path order; a missing path is reported as a file. */
-    private List<Path> files() {
-        List<Path> files = new ArrayList<>();
-        for (Path p : paths) {
-            if (!Files.isDirectory(p)) {
-                files.add(p);
-                continue;
-            }
-            try (Stream<Path> walk = Files.walk(p)) {
-                walk.filter(Files::isRegularFile).sorted().forEach(files::add);
-            } catch (IOException | UncheckedIOException e) {
-                files.add(p); // reading it as a file then reports why
-            }
-        }
-        return files;
     }
 }

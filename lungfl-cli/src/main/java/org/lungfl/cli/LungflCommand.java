@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = LungflCommand.Version.class,
         description = "Federated learning for lung-cancer detection on CT: hospitals share a model, never scans.",
-        subcommands = {DicomCommand.class, DatasetCommand.class, BenchCommand.class, ModelCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class})
+        subcommands = {DicomCommand.class, DatasetCommand.class, BenchCommand.class, SynthCommand.class, ModelCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class})
 public final class LungflCommand implements Runnable {
     @Spec CommandSpec spec;
 

@@ -35,7 +35,7 @@ class DatasetImportCommandTest {
     @Test
     void importsAPatientFolderAndResumes() throws Exception {
         Path dicom = tmp.resolve("dicom");
-        BenchImportCommand.generate(dicom, 1, 6);
+        BenchImportCommand.generate(dicom, 1, 6, org.lungfl.dicom.io.TransferSyntax.RLE_LOSSLESS);
         Path labels = Files.writeString(tmp.resolve("labels.csv"), "id,cancer\nbench000,1\nmissing,0\n");
         Path cache = tmp.resolve("cache");
         String[] args = {"dataset", "import", "--dicom", dicom.toString(), "--labels", labels.toString(), "--out", cache.toString(),

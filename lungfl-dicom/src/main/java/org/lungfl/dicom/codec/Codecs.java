@@ -14,7 +14,15 @@ public final class Codecs {
     private static final Map<TransferSyntax, Supplier<FrameDecoder>> DECODERS = new EnumMap<>(TransferSyntax.class);
 
     static {
-        // Filled as the codecs land: RLE and JPEG-LS (branch jpegls), the JPEG family and JPEG 2000 (branch jpeg).
+        DECODERS.put(TransferSyntax.RLE_LOSSLESS, RleDecoder::new);
+        DECODERS.put(TransferSyntax.JPEG_BASELINE, JpegDecoder::new);
+        DECODERS.put(TransferSyntax.JPEG_EXTENDED_12BIT, JpegDecoder::new);
+        DECODERS.put(TransferSyntax.JPEG_LOSSLESS, JpegLosslessDecoder::new);
+        DECODERS.put(TransferSyntax.JPEG_LOSSLESS_SV1, JpegLosslessDecoder::new);
+        DECODERS.put(TransferSyntax.JPEG_LS_LOSSLESS, JpegLsDecoder::new);
+        DECODERS.put(TransferSyntax.JPEG_LS_NEAR_LOSSLESS, JpegLsDecoder::new);
+        DECODERS.put(TransferSyntax.JPEG_2000_LOSSLESS, Jpeg2000Decoder::new);
+        DECODERS.put(TransferSyntax.JPEG_2000, Jpeg2000Decoder::new);
     }
 
     private Codecs() {}

@@ -43,6 +43,12 @@ import org.lungfl.dicom.volume.VolumeStacker;
 public final class DatasetImporter {
     /** Progress, called from the importing thread. */
     public interface Listener {
+        Listener NONE = new Listener() {
+            @Override public void started(int patients) {}
+
+            @Override public void patientDone(int done, int total, long slices) {}
+        };
+
         void started(int patients);
 
         /** After each patient, imported or not; {@code slices} counts slices imported so far. */
@@ -80,89 +86,41 @@ public final class DatasetImporter {
         Map<String, Labels.Label> labelByKey = keyed(labels, manifest.salt());
 
         List<Path> folders = new ArrayList<>();
-        List<Manifest.Skip> skipped = new ArrayList<>();
+        List<Manifest.Skip> earlySkips = new ArrayList<>();
         try (Stream<Path> s = Files.list(dicomDir)) {
             for (Path p : s.sorted().toList()) {
                 String name = p.getFileName().toString();
                 if (name.startsWith(".")) continue;
                 if (Files.isDirectory(p)) folders.add(p);
-                else skipped.add(new Manifest.Skip(name, "a file directly in " + dicomDir + ", not in a patient folder"));
+                else earlySkips.add(new Manifest.Skip(name, "a file directly in " + dicomDir + ", not in a patient folder"));
             }
         } catch (IOException e) {
             throw new UserFacingException(dicomDir + ": cannot list: " + e.getMessage());
         }
 
-        String fingerprint = plan.preprocessFingerprint();
-        Preprocessor preprocessor = new Preprocessor(plan.preprocess());
-        SliceDecoder decoder = new SliceDecoder(plan.preprocess().spacingMm());
-        List<Manifest.Entry> imported = new ArrayList<>();
-        List<String> alreadyDone = new ArrayList<>();
-        Map<Path, String> unreadable = new TreeMap<>();
-        Set<String> seen = new HashSet<>();
-        long slices = 0;
+        Run run = new Run(labels, labelByKey, manifest, cacheDir);
         listener.started(folders.size());
         int done = 0;
         for (Path folder : folders) {
             String folderName = folder.getFileName().toString();
             try {
-                if (labels.layout() == Labels.Layout.DSB2017) {
-                    seen.add(folderName);
-                    if (!labelByKey.containsKey(folderName)) {
-                        skipped.add(new Manifest.Skip(folderName, "no label in " + labels.file()));
-                        continue;
-                    }
-                    if (manifest.isDone(folderName, fingerprint)) {
-                        alreadyDone.add(folderName);
-                        continue;
-                    }
-                }
-                Scan scan = scan(folder, manifest.salt(), labels.layout(), decoder);
-                unreadable.putAll(scan.unreadable);
-                String key = scan.key;
-                if (key == null) {
-                    skipped.add(new Manifest.Skip(folderName, scan.problem));
-                    continue;
-                }
-                seen.add(key);
-                Labels.Label label = labelByKey.get(key);
-                if (label == null) {
-                    skipped.add(new Manifest.Skip(key, "no label in " + labels.file()));
-                    continue;
-                }
-                if (manifest.isDone(key, fingerprint)) {
-                    alreadyDone.add(key);
-                    continue;
-                }
-                SeriesChooser.Choice choice = SeriesChooser.choose(SeriesAssembler.assemble(scan.headers));
-                if (!choice.found()) {
-                    skipped.add(new Manifest.Skip(key, choice.reason()));
-                    continue;
-                }
-                CtSeries series = choice.series();
-                List<SliceDecoder.Slice> decoded = series.slices().stream().map(h -> scan.slices.get(h.path())).toList();
-                HuVolume hu = VolumeStacker.stack(decoded, series.positions(), plan.preprocess().spacingMm());
-                Npy.Array volume = preprocessor.normalizeAndFrame(hu);
-                String file = key + ".npy";
-                AtomicFiles.write(cacheDir.resolve(file), out -> Npy.write(out, volume.shape(), volume.data()));
-                Manifest.Entry entry = new Manifest.Entry(key, label.value(), file, volume.shape(), fingerprint,
-                        series.seriesInstanceUid(), new int[] {series.sliceCount(), series.rows(), series.columns()},
-                        new double[] {series.sliceSpacing(), series.pixelSpacing()[0], series.pixelSpacing()[1]},
-                        choice.reason(), series.warnings(), scan.unreadable.size());
-                manifest.put(entry);
-                imported.add(entry);
-                slices += series.sliceCount();
+                run.patient(folder);
             } catch (UserFacingException e) {
-                skipped.add(new Manifest.Skip(folderName, e.getMessage()));
+                run.skipped.add(new Manifest.Skip(folderName, e.getMessage()));
+            } catch (RuntimeException e) {
+                // A bug or an unforeseen input must cost one patient, not the whole import.
+                run.skipped.add(new Manifest.Skip(folderName, "internal error: " + e));
             } catch (IOException e) {
                 throw new UserFacingException(cacheDir + ": cannot write: " + e.getMessage(), e);
             } finally {
-                listener.patientDone(++done, folders.size(), slices);
+                listener.patientDone(++done, folders.size(), run.slices);
             }
         }
-
+        List<Manifest.Skip> skipped = new ArrayList<>(earlySkips);
+        skipped.addAll(run.skipped);
         List<String> withoutData = new ArrayList<>();
         labelByKey.forEach((key, label) -> {
-            if (!seen.contains(key)) {
+            if (!run.seen.contains(key)) {
                 withoutData.add(labels.layout() == Labels.Layout.DSB2017 ? key : "line " + label.line());
             }
         });
@@ -171,20 +129,94 @@ public final class DatasetImporter {
         } catch (IOException e) {
             throw new UserFacingException(cacheDir + ": cannot write manifest: " + e.getMessage(), e);
         }
-        return new Summary(imported, alreadyDone, skipped, unreadable, withoutData, slices);
+        return new Summary(run.imported, run.alreadyDone, skipped, run.unreadable, withoutData, run.slices);
+    }
+
+    /** One import run: what it has done so far, and how one patient folder is done. */
+    private final class Run {
+        final Labels labels;
+        final Map<String, Labels.Label> labelByKey;
+        final Manifest manifest;
+        final Path cacheDir;
+        final String fingerprint = plan.preprocessFingerprint();
+        final Preprocessor preprocessor = new Preprocessor(plan.preprocess());
+        final SliceDecoder decoder = new SliceDecoder(plan.preprocess().spacingMm());
+        final List<Manifest.Entry> imported = new ArrayList<>();
+        final List<String> alreadyDone = new ArrayList<>();
+        final List<Manifest.Skip> skipped = new ArrayList<>();
+        final Map<Path, String> unreadable = new TreeMap<>();
+        final Set<String> seen = new HashSet<>();
+        long slices;
+
+        Run(Labels labels, Map<String, Labels.Label> labelByKey, Manifest manifest, Path cacheDir) {
+            this.labels = labels;
+            this.labelByKey = labelByKey;
+            this.manifest = manifest;
+            this.cacheDir = cacheDir;
+        }
+
+        /** Skips (known, unlabeled, unusable) or imports one patient folder; IOException only for the cache. */
+        void patient(Path folder) throws IOException {
+            String folderName = folder.getFileName().toString();
+            boolean dsb = labels.layout() == Labels.Layout.DSB2017;
+            // Decide as much as possible before decoding anything: label, then resume. With PatientID
+            // labels the key needs a PatientID: one file's is enough to recognise a patient already done.
+            if (dsb) {
+                if (skippedEarly(folderName)) return;
+            } else {
+                String peeked = peekKey(folder, manifest.salt());
+                if (peeked != null && manifest.isDone(peeked, fingerprint) && skippedEarly(peeked)) return;
+            }
+
+            Scan scan = scan(folder, manifest.salt(), labels.layout(), decoder);
+            unreadable.putAll(scan.unreadable);
+            if (scan.key == null) {
+                skipped.add(new Manifest.Skip(folderName, scan.problem));
+                return;
+            }
+            if (!dsb && skippedEarly(scan.key)) return;
+            Labels.Label label = labelByKey.get(scan.key);
+            SeriesChooser.Choice choice = SeriesChooser.choose(SeriesAssembler.assemble(scan.headers));
+            if (!choice.found()) {
+                skipped.add(new Manifest.Skip(scan.key, choice.reason()));
+                return;
+            }
+            CtSeries series = choice.series();
+            List<SliceDecoder.Slice> decoded = series.slices().stream().map(h -> scan.slices.get(h.path())).toList();
+            HuVolume hu = VolumeStacker.stack(decoded, series.positions(), plan.preprocess().spacingMm());
+            Npy.Array volume = preprocessor.normalizeAndFrame(hu);
+            String file = scan.key + ".npy";
+            AtomicFiles.write(cacheDir.resolve(file), out -> Npy.write(out, volume.shape(), volume.data()));
+            Manifest.Entry entry = new Manifest.Entry(scan.key, label.value(), file, volume.shape(), fingerprint,
+                    series.seriesInstanceUid(), new int[] {series.sliceCount(), series.rows(), series.columns()},
+                    new double[] {series.sliceSpacing(), series.pixelSpacing()[0], series.pixelSpacing()[1]},
+                    choice.reason(), series.warnings(), scan.unreadable.size());
+            manifest.put(entry);
+            imported.add(entry);
+            slices += series.sliceCount();
+        }
+
+        /** Records the patient as seen and says whether it is skipped (no label) or already done. */
+        private boolean skippedEarly(String key) {
+            seen.add(key);
+            if (!labelByKey.containsKey(key)) {
+                skipped.add(new Manifest.Skip(key, "no label in " + labels.file()));
+                return true;
+            }
+            if (manifest.isDone(key, fingerprint)) {
+                alreadyDone.add(key);
+                return true;
+            }
+            return false;
+        }
     }
 
     /** Every readable file of one patient folder (header and decoded slice), and the patient's cache key. */
     private record Scan(String key, String problem, List<SliceHeader> headers, Map<Path, SliceDecoder.Slice> slices,
             Map<Path, String> unreadable) {}
 
-    private Scan scan(Path folder, String salt, Labels.Layout layout, SliceDecoder decoder) throws IOException {
-        List<Path> files;
-        try (Stream<Path> s = Files.walk(folder)) {
-            files = s.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().startsWith(".") && !p.getFileName().toString().equals("DICOMDIR"))
-                    .sorted().toList();
-        }
+    private Scan scan(Path folder, String salt, Labels.Layout layout, SliceDecoder decoder) {
+        List<Path> files = filesUnder(folder);
         record Read(SliceHeader header, SliceDecoder.Slice slice, String key) {}
         List<Future<Read>> futures = new ArrayList<>(files.size());
         for (Path f : files) {
@@ -208,8 +240,9 @@ public final class DatasetImporter {
                 if (r.key() != null) keys.add(r.key());
             } catch (ExecutionException e) {
                 Throwable c = e.getCause();
-                if (!(c instanceof UserFacingException)) throw new IllegalStateException("reading " + files.get(i), c);
-                unreadable.put(files.get(i), c.getMessage());
+                if (c instanceof Error err) throw err;
+                // DicomException says "FILE: reason"; anything else is a reader bug, still only this file's loss.
+                unreadable.put(files.get(i), c instanceof UserFacingException ? c.getMessage() : files.get(i) + ": internal error: " + c);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new UserFacingException("interrupted");
@@ -227,6 +260,30 @@ public final class DatasetImporter {
                     : "files of " + keys.size() + " different PatientIDs in one folder", headers, slices, unreadable);
         }
         return new Scan(keys.iterator().next(), null, headers, slices, unreadable);
+    }
+
+    /** The key of the first readable file with a PatientID in the folder, or null. */
+    private String peekKey(Path folder, String salt) {
+        for (Path f : filesUnder(folder)) {
+            try {
+                String key = patientKey(salt, source.read(f).patientId());
+                if (key != null) return key;
+            } catch (UserFacingException e) {
+                // unreadable: try the next one; the full scan reports it
+            }
+        }
+        return null;
+    }
+
+    /** Every regular file below the folder, in name order; DICOMDIR and hidden files excluded. */
+    private static List<Path> filesUnder(Path folder) {
+        try (Stream<Path> s = Files.walk(folder)) {
+            return s.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith(".") && !p.getFileName().toString().equals("DICOMDIR"))
+                    .sorted().toList();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new UserFacingException(folder + ": cannot list: " + e.getMessage());
+        }
     }
 
     private static Map<String, Labels.Label> keyed(Labels labels, String salt) {

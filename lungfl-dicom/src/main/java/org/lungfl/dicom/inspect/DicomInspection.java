@@ -34,12 +34,14 @@ public final class DicomInspection {
         try {
             DicomFile file = DicomReader.read(path);
             Map<String, Object> f = header(file);
-            HuStatistics hu = HuStatistics.of(file);
-            f.put("hu_min", hu.min());
-            f.put("hu_max", hu.max());
-            f.put("hu_mean", hu.mean());
-            f.put("hu_sum", hu.sum());
-            f.put("hu_sha256", hu.sha256());
+            // A file without pixels (a report, a DICOMDIR) or in colour reads fine; it just has no HU.
+            boolean hasHu = file.numberOfFrames() > 0 && file.imageDescriptor().samplesPerPixel() == 1;
+            HuStatistics hu = hasHu ? HuStatistics.of(file) : null;
+            f.put("hu_min", hasHu ? hu.min() : null);
+            f.put("hu_max", hasHu ? hu.max() : null);
+            f.put("hu_mean", hasHu ? hu.mean() : null);
+            f.put("hu_sum", hasHu ? hu.sum() : null);
+            f.put("hu_sha256", hasHu ? hu.sha256() : null);
             return new DicomInspection(path, f, null);
         } catch (DicomException e) {
             return new DicomInspection(path, new LinkedHashMap<>(), e.getMessage());
@@ -105,9 +107,13 @@ public final class DicomInspection {
         line(s, "geometry", "position " + list(fields.get("ImagePositionPatient")) + "  orientation "
                 + list(fields.get("ImageOrientationPatient")) + "  spacing " + list(fields.get("PixelSpacing"))
                 + "  thickness " + num(fields.get("SliceThickness")));
-        line(s, "HU", "min " + num(fields.get("hu_min")) + "  max " + num(fields.get("hu_max")) + "  mean "
-                + String.format(Locale.ROOT, "%.3f", (double) fields.get("hu_mean")) + "  sum " + fields.get("hu_sum"));
-        line(s, "HU sha256", fields.get("hu_sha256"));
+        if (fields.get("hu_mean") instanceof Double mean) {
+            line(s, "HU", "min " + num(fields.get("hu_min")) + "  max " + num(fields.get("hu_max")) + "  mean "
+                    + String.format(Locale.ROOT, "%.3f", mean) + "  sum " + fields.get("hu_sum"));
+            line(s, "HU sha256", fields.get("hu_sha256"));
+        } else {
+            line(s, "HU", "none (no grayscale Pixel Data)");
+        }
         return s.toString();
     }
 

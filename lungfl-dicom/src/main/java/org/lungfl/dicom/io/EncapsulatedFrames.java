@@ -21,7 +21,6 @@ final class EncapsulatedFrames implements PixelFrames {
     private final ImageDescriptor d;
     /** Frame i is fragments [firstFragment[i], firstFragment[i + 1]). */
     private final int[] firstFragment;
-    private FrameDecoder decoder;
 
     EncapsulatedFrames(Path path, TransferSyntax syntax, byte[] buf, Fragments f, ImageDescriptor d, int frames) throws DicomException {
         this.path = path;
@@ -106,14 +105,12 @@ final class EncapsulatedFrames implements PixelFrames {
 
     @Override
     public int[] stored(int frame) throws DicomException {
-        if (decoder == null) {
-            Optional<FrameDecoder> found = Codecs.decoderFor(syntax);
-            if (found.isEmpty()) throw new DicomException(path, "transfer syntax " + syntax.uid() + " (" + syntax + "): no decoder");
-            decoder = found.get();
-        }
+        // A new decoder per frame: cheap, and frames of one file may be decoded on several threads.
+        Optional<FrameDecoder> decoder = Codecs.decoderFor(syntax);
+        if (decoder.isEmpty()) throw new DicomException(path, "transfer syntax " + syntax.uid() + " (" + syntax + "): no decoder");
         int[] v;
         try {
-            v = decoder.decode(frameBytes(frame), d);
+            v = decoder.get().decode(frameBytes(frame), d);
         } catch (CodecException e) {
             throw new DicomException(path, "frame " + (frame + 1) + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {

@@ -138,6 +138,9 @@ final class ParsedDicomFile implements DicomFile {
     /** The whole data set, for inspection. */
     DicomObject dataset() { return ds; }
 
+    /** Where the frames come from, or null without Pixel Data. */
+    PixelFrames pixels() { return pixels; }
+
     @Override public Path path() { return path; }
     @Override public String transferSyntaxUid() { return syntax.uid(); }
     @Override public String sopClassUid() { return ds.string(Tag.SOP_CLASS_UID); }
@@ -168,11 +171,7 @@ final class ParsedDicomFile implements DicomFile {
     public float[] huFrame(int frame) throws DicomException {
         checkFrame(frame);
         if (descriptor.samplesPerPixel() != 1) throw fail(descriptor.photometricInterpretation() + " image has no Hounsfield units");
-        int[] stored = pixels.stored(frame);
-        float[] hu = new float[stored.length];
-        double m = slope, b = intercept;
-        for (int i = 0; i < stored.length; i++) hu[i] = (float) (stored[i] * m + b);
-        return hu;
+        return pixels.hu(frame, slope, intercept);
     }
 
     private void checkFrame(int frame) throws DicomException {

@@ -51,10 +51,18 @@ final class Parser {
             explicit = explicitVrAt(pos);
         }
         DicomObject dataset = new DicomObject(b, ts.bigEndian());
-        while (pos < end) pos = parseElement(dataset, pos, end, explicit, ts.bigEndian(), 0, true);
+        while (pos < end) {
+            if (b[pos] == 0 && zerosFrom(pos)) break; // trailing zero padding some writers append: not an element
+            pos = parseElement(dataset, pos, end, explicit, ts.bigEndian(), 0, true);
+        }
         dataset.seal();
         if (dataset.size() == 0) throw fail("no data set after the file meta information");
         return new ParsedDicomFile(path, ts, dataset);
+    }
+
+    private boolean zerosFrom(int pos) {
+        for (int i = pos; i < end; i++) if (b[i] != 0) return false;
+        return true;
     }
 
     /** A data set without preamble starts with a group 0002 or 0008 tag, little endian. */

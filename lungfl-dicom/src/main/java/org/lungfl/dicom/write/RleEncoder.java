@@ -58,7 +58,7 @@ public final class RleEncoder {
             }
             int start = i;
             i++;
-            while (i < end && i - start < MAX_RUN && runLength(in, i, end) < 3) i++;
+            while (i < end && i - start < MAX_RUN && !(i + 2 < end && in[i] == in[i + 1] && in[i] == in[i + 2])) i++;
             int n = i - start;
             out[pos++] = (byte) (n - 1);
             System.arraycopy(in, start, out, pos, n);

@@ -42,11 +42,7 @@ class DatasetImporterTest {
     }
 
     private DatasetImporter.Summary run(FederationPlan plan, Path dicom, Path labels, Path cache) {
-        return new DatasetImporter(plan, DicomReader::read, pool).run(dicom, labels, cache, new DatasetImporter.Listener() {
-            @Override public void started(int patients) {}
-
-            @Override public void patientDone(int done, int total, long slices) {}
-        });
+        return new DatasetImporter(plan, DicomReader::read, pool).run(dicom, labels, cache, DatasetImporter.Listener.NONE);
     }
 
     /**
