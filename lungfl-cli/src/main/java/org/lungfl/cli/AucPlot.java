@@ -22,6 +22,11 @@ final class AucPlot {
 
     private AucPlot() {}
 
+    private static BasicStroke stroke(Series s) {
+        return s.dashed() ? new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {9f, 6f}, 0f)
+                : new BasicStroke(2.5f);
+    }
+
     static void write(Path png, String title, List<Series> series, double maxX) {
         System.setProperty("java.awt.headless", "true");
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
@@ -62,11 +67,9 @@ final class AucPlot {
             g.drawString(title, LEFT, 30);
 
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-            int legendY = TOP + ph - 18 * series.size();
             for (Series s : series) {
                 g.setColor(s.color());
-                g.setStroke(s.dashed() ? new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {9f, 6f}, 0f)
-                        : new BasicStroke(2.5f));
+                g.setStroke(stroke(s));
                 int px = -1, py = -1;
                 for (int i = 0; i < s.x().length; i++) {
                     if (!Double.isFinite(s.y()[i])) continue;
@@ -77,6 +80,14 @@ final class AucPlot {
                     px = x;
                     py = y;
                 }
+            }
+            // The legend on a white box, drawn last so no line crosses its text.
+            int legendY = TOP + ph - 18 * series.size();
+            g.setColor(new Color(255, 255, 255, 230));
+            g.fillRect(LEFT + pw - 258, legendY - 14, 252, 18 * series.size() + 8);
+            for (Series s : series) {
+                g.setColor(s.color());
+                g.setStroke(stroke(s));
                 g.drawLine(LEFT + pw - 250, legendY, LEFT + pw - 215, legendY);
                 g.setColor(Color.BLACK);
                 g.drawString(s.name(), LEFT + pw - 205, legendY + 5);

@@ -168,6 +168,8 @@ public final class FlClient {
                     return result;
                 } catch (FlClientException e) {
                     if (!e.retryable()) throw e;
+                    // A primary still down is tried again only after another primaryRetry.
+                    if (i == 0 && current != 0) leftPrimaryAt = System.nanoTime();
                     last = e;
                     if (servers.size() > 1) LOG.warn("{}: {}; trying the next server", what, e.getMessage());
                 }

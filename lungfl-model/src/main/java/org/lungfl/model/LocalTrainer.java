@@ -27,6 +27,9 @@ import org.lungfl.core.UserFacingException;
  * the optional FedProx proximal term μ/2·‖w − w_global‖² that keeps a client near the global model
  * it started from. The next batch is read while the current one trains; every step's arrays live
  * in their own NDManager, closed at the end of the step, so memory stays flat however long it runs.
+ *
+ * <p>DJL's PyTorch engine allows one gradient collector per JVM at a time, so two trainings cannot
+ * run concurrently in one process (simulated clients must take turns or use separate JVMs).
  */
 public final class LocalTrainer {
     /** What a run did: steps taken, the mean loss of each epoch, and the positive-class weight used. */
