@@ -251,7 +251,17 @@ class BackupFailoverTest {
             new Site("near", List.of(p)).upload(1, 0);
             await(b, "backup mirrors v1", s -> s.path("global_version").asLong() == 1);
 
-            // The link between the two breaks; each side's sites still reach their own server.
+            // A partition in which no site uploads to the backup: it takes over, and when the link heals the
+            // primary takes it back to standby; nothing diverged, so nothing is reported.
+            toBackup.block();
+            toPrimary.block();
+            await(b, "backup takes over", s -> s.path("state").asText().equals("active"));
+            toBackup.heal();
+            toPrimary.heal();
+            await(b, "backup back in standby", s -> s.path("state").asText().equals("standby") && s.path("peer").path("healthy").asBoolean());
+            assertThat(status(p).path("peer").path("split_brain").isNull()).isTrue();
+
+            // Again, and this time each side's sites upload to their own server: both make a version 2.
             toBackup.block();
             toPrimary.block();
             await(b, "backup takes over", s -> s.path("state").asText().equals("active"));
