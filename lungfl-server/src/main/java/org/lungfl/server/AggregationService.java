@@ -347,12 +347,18 @@ public final class AggregationService implements Closeable {
         Round r = roundOf(e);
         r = new Round(r.version(), r.contributors(), r.samples(), r.meanStaleness(), r.maxStaleness(), millis,
                 allocatedBytes() - alloc0, r.at());
+        // The round has happened: what follows is bookkeeping that a failure must not undo (putting
+        // the batch back would count it twice); a restart finishes it from the version's metadata.
         synchronized (this) {
-            audit.append(e, true);
-            queue.delete(batch);
-            Set<Long> pinned = new HashSet<>();
-            for (QueuedUpdate u : waiting.values()) pinned.add(u.baseVersion());
-            models.prune(retention, pinned);
+            try {
+                audit.append(e, true);
+                queue.delete(batch);
+                Set<Long> pinned = new HashSet<>();
+                for (QueuedUpdate u : waiting.values()) pinned.add(u.baseVersion());
+                models.prune(retention, pinned);
+            } catch (IOException | RuntimeException failed) {
+                LOG.error("version {} is committed but its cleanup failed ({}); a restart completes it", v + 1, failed.toString());
+            }
             remember(r);
             inFlight--;
         }
