@@ -50,7 +50,7 @@ class ModelCommandsTest {
                 .replaceAll("\"validation_fraction\" : [0-9.]+", "\"validation_fraction\" : 0.5"));
         assertThat(FederationPlan.load(planFile.toString()).inputShape()).containsExactly(1, 16, 32, 32);
         dicom = tmp.resolve("dicom");
-        BenchImportCommand.generate(dicom, 4, 4);
+        BenchImportCommand.generate(dicom, 4, 4, org.lungfl.dicom.io.TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
         Path labels = Files.writeString(tmp.resolve("labels.csv"), "id,cancer\nbench000,1\nbench001,0\nbench002,1\nbench003,0\n");
         cache = tmp.resolve("cache");
         Run imp = lungfl("dataset", "import", "--dicom", dicom.toString(), "--labels", labels.toString(), "--out", cache.toString(),
