@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.lungfl.dicom.DicomException;
 import org.lungfl.dicom.Fixtures;
@@ -92,6 +93,21 @@ class DicomReaderTest {
         int[] stored = f.storedFrame(0);
         float[] hu = f.huFrame(0);
         for (int i = 0; i < stored.length; i++) assertThat(hu[i]).isEqualTo(stored[i] * 0.5f - 1024f);
+    }
+
+    /** huFrame has fast paths (16-bit straight from the bytes, integer intercepts); each must equal the formula. */
+    @ParameterizedTest
+    @MethodSource("org.lungfl.dicom.Fixtures#valid")
+    void huFrameIsStoredTimesSlopePlusIntercept(Path file) throws Exception {
+        DicomFile f = DicomReader.read(file);
+        for (int frame = 0; frame < f.numberOfFrames(); frame++) {
+            int[] stored = f.storedFrame(frame);
+            float[] hu = f.huFrame(frame);
+            assertThat(hu).hasSameSizeAs(stored);
+            for (int i = 0; i < stored.length; i++)
+                if (hu[i] != (float) (stored[i] * f.rescaleSlope() + f.rescaleIntercept()))
+                    throw new AssertionError(file.getFileName() + " frame " + frame + " pixel " + i + ": " + hu[i]);
+        }
     }
 
     @Test
