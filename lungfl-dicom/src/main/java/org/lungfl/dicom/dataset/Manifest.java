@@ -62,6 +62,8 @@ public final class Manifest {
     private final String salt;
     private final Map<String, Entry> patients;
     private List<Skip> skipped = List.of();
+    private static final long SAVE_EVERY_NANOS = 5_000_000_000L;
+    private long lastSave = System.nanoTime();
 
     private Manifest(Path dir, Labels.Layout layout, String salt, Map<String, Entry> patients) {
         this.dir = dir;
@@ -120,9 +122,14 @@ public final class Manifest {
         return e != null && fingerprint.equals(e.preprocessFingerprint()) && Files.isRegularFile(dir.resolve(e.file()));
     }
 
+    /**
+     * Adds an entry whose volume is already in place. The file is rewritten at most every few
+     * seconds (and at the end of the run): rewriting it per patient would cost O(patients²) bytes
+     * on a large archive. Entries not yet saved when the import is killed are simply redone.
+     */
     synchronized void put(Entry e) throws IOException {
         patients.put(e.key(), e);
-        save();
+        if (System.nanoTime() - lastSave >= SAVE_EVERY_NANOS) save();
     }
 
     synchronized void lastRunSkipped(List<Skip> skips) throws IOException {
@@ -131,6 +138,7 @@ public final class Manifest {
     }
 
     private void save() throws IOException {
+        lastSave = System.nanoTime();
         byte[] bytes = JSON.writeValueAsBytes(new Document(FORMAT, layout, salt, patients, skipped));
         AtomicFiles.write(dir.resolve(FILE), out -> out.write(bytes));
     }
