@@ -2,7 +2,7 @@
 """The Python pipeline `lungfl bench import` compares against: the same work as
 `lungfl dataset import` (DSB2017 layout), done the way a DSB2017 notebook does it
 (Zuidhof's tutorial): pydicom reads every file, slices sorted by position along the normal,
-HU = stored * slope + intercept (padding -> air), scipy.ndimage.zoom(order=1) to the plan's
+HU = stored * slope + intercept (padding and anything below -1000 -> air), scipy.ndimage.zoom(order=1) to the plan's
 spacing, clip to the HU window, scale to [0, 1], subtract the mean, crop/pad to the target
 shape about the body centre (largest component above -500 HU), numpy.save.
 
@@ -42,6 +42,7 @@ def load_series(folder):
         hu = px.astype(np.float32) * float(getattr(s, "RescaleSlope", 1)) + float(getattr(s, "RescaleIntercept", 0))
         if "PixelPaddingValue" in s:
             hu[px == s.PixelPaddingValue] = -1000
+        np.maximum(hu, -1000, out=hu)  # undeclared padding (below air) is air, as LungFL does
         vol[i] = hu
     dz = float(np.median(np.diff(pos))) if len(pos) > 1 else 1.0
     spacing = np.array([dz, float(slices[0].PixelSpacing[0]), float(slices[0].PixelSpacing[1])])

@@ -3,7 +3,8 @@
 
 Usage: codec_fixtures.py OUTDIR [CASE...]
 
-With CASE names, only those cases are kept: that is how the small fixtures committed under
+With CASE names, only those cases are kept, and lossless ones get as EXPECTED the other tool's
+decode (checked equal to the original): that is how the small fixtures committed under
 src/test/resources/org/lungfl/dicom/codec/rle-jpegls/ were made, for machines without the tools:
   codec_fixtures.py src/test/resources/org/lungfl/dicom/codec/rle-jpegls s16_24x20.dcmcjpls \
       s16_24x20.dcmcrle u12_24x20.gdcm-jls-near2 rgb8_12x10.dcmcjpls-ilv2
@@ -125,9 +126,10 @@ def decode_with_gdcm(path, work):
 
 
 def decode_with_dcmtk(path, work):
-    """DCMTK's decode (its own CharLS 1 fork), or None when dcmdjpls cannot decode the stream."""
+    """DCMTK's decode (dcmdrle, or dcmdjpls with its CharLS 1 fork), or None when it fails."""
     native = os.path.join(work, "native.dcm")
-    if subprocess.run(["dcmdjpls", path, native], capture_output=True).returncode != 0:
+    rle = pydicom.dcmread(path, stop_before_pixels=True).file_meta.TransferSyntaxUID == "1.2.840.10008.1.2.5"
+    if subprocess.run(["dcmdrle" if rle else "dcmdjpls", path, native], capture_output=True).returncode != 0:
         return None
     return pydicom.dcmread(native).pixel_array.reshape(-1)
 
@@ -183,7 +185,17 @@ def main(out, only):
                 f.write(frame)
             # The encoder's own header, which may differ from the input (e.g. BitsStored).
             bits_stored = int(ds.BitsStored)
-            bit_patterns(expected, bits_stored).tofile(base + ".expected")
+            if only and near == 0:
+                # Committed fixtures: the expected samples are the other tool's decode, which must
+                # equal the original for a lossless syntax.
+                decode = decode_with_dcmtk if tool == "gdcmconv" else decode_with_gdcm
+                decoded = decode(dst, work)
+                if decoded is None or not np.array_equal(bit_patterns(decoded, bits_stored),
+                                                         bit_patterns(expected, bits_stored)):
+                    raise SystemExit(case + ": the independent lossless decode differs from the original")
+                bit_patterns(decoded, bits_stored).tofile(base + ".expected")
+            else:
+                bit_patterns(expected, bits_stored).tofile(base + ".expected")
             ref = "-"
             if reference is not None:
                 # Prefer the other tool's decoder; a stream that both decoders reject must be

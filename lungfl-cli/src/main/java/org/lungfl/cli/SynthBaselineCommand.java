@@ -13,8 +13,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "baseline", mixinStandardHelpOptions = true,
-        description = {"Non-learned baseline on an imported cache (./lungfl dataset import): score each patient by the",
-            "volume of the largest dense blob (> -300 HU) inside the lungs and print the ROC AUC against the labels."})
+        description = "Non-learned baseline on a cache imported by 'lungfl dataset import': score each patient by the volume"
+                + " of the core of the largest dense blob (> -300 HU) inside the lungs and print the ROC AUC against the labels.")
 final class SynthBaselineCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

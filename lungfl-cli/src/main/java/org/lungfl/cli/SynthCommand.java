@@ -14,9 +14,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "synth", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Generate synthetic multi-site chest CT phantoms as DICOM, with labels (SYNTHETIC data only).",
-            "Writes DIR/<site>/dicom/<patient>/CT-NNNN.dcm, DIR/<site>/labels.csv (id,cancer), DIR/<site>/nodules.csv,",
-            "the same for the held-out DIR/test, and DIR/README.txt. The same seed gives the same bytes."},
+        description = "Generate synthetic multi-site chest CT phantoms as DICOM, with labels (SYNTHETIC data only). Writes"
+                + " DIR/<site>/dicom/<patient>/CT-NNNN.dcm, DIR/<site>/labels.csv (id,cancer), DIR/<site>/nodules.csv (ground truth),"
+                + " the same for the held-out DIR/test, and DIR/README.txt. The same seed gives the same bytes."
+                + " The model and every knob: docs/synthetic-data.md.",
         subcommands = {SynthBaselineCommand.class})
 final class SynthCommand implements Callable<Integer> {
     private static final Map<String, TransferSyntax> SYNTAXES = Map.of(
@@ -31,23 +32,23 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (must be new or empty).")
     Path out;
 
-    @Option(names = "--sites", defaultValue = "3", description = "Number of hospitals (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sites", paramLabel = "N", defaultValue = "3", description = "Number of hospitals (default: ${DEFAULT-VALUE}).")
     int sites;
 
-    @Option(names = "--patients-per-site", defaultValue = "60", description = "Patients per site (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--patients-per-site", paramLabel = "N", defaultValue = "60", description = "Patients per site (default: ${DEFAULT-VALUE}).")
     int patientsPerSite;
 
-    @Option(names = "--test-patients", description = "Patients in the held-out DIR/test (default: as many as per site; 0 for none).")
+    @Option(names = "--test-patients", paramLabel = "N", description = "Patients in the held-out DIR/test (default: as many as per site; 0 for none).")
     Integer testPatients;
 
-    @Option(names = "--positive-rate", defaultValue = "0.3", description = "Share of patients with cancer overall (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--positive-rate", paramLabel = "RATE", defaultValue = "0.3", description = "Share of patients with cancer overall (default: ${DEFAULT-VALUE}).")
     double positiveRate;
 
-    @Option(names = "--prevalence-skew", defaultValue = "0.5",
+    @Option(names = "--prevalence-skew", paramLabel = "S", defaultValue = "0.5",
             description = "Non-IID labels: site prevalences spread over rate*(1-s)..rate*(1+s); 0 = same everywhere (default: ${DEFAULT-VALUE}).")
     double prevalenceSkew;
 
-    @Option(names = "--seed", defaultValue = "7", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "7", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--small", description = "Tiny studies for tests: 96x96 pixels of 3.5 mm, 4 mm slices.")
@@ -60,17 +61,17 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--noise", paramLabel = "HU", description = "Noise sigma in HU for every site (default: each site its own, 10-40 HU).")
     Double noise;
 
-    @Option(names = "--min-nodule-mm", defaultValue = "4", description = "Smallest cancer nodule diameter (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--min-nodule-mm", paramLabel = "MM", defaultValue = "4", description = "Smallest cancer nodule diameter (default: ${DEFAULT-VALUE}).")
     double minNodule;
 
-    @Option(names = "--max-nodule-mm", defaultValue = "30", description = "Largest cancer nodule diameter (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-nodule-mm", paramLabel = "MM", defaultValue = "30", description = "Largest cancer nodule diameter (default: ${DEFAULT-VALUE}).")
     double maxNodule;
 
-    @Option(names = "--granuloma-rate", defaultValue = "0.5",
+    @Option(names = "--granuloma-rate", paramLabel = "P", defaultValue = "0.5",
             description = "Probability that a patient without cancer has calcified granulomas (default: ${DEFAULT-VALUE}).")
     double granulomaRate;
 
-    @Option(names = "--threads", description = "Worker threads (default: available processors).")
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: available processors).")
     Integer threads;
 
     @Override

@@ -10,8 +10,6 @@ record Capsule(double ax, double ay, double az, double bx, double by, double bz,
 
     double maxZ() { return Math.max(az, bz) + radius; }
 
-    double length() { return Math.sqrt(sq(bx - ax) + sq(by - ay) + sq(bz - az)); }
-
     /** Squared distance from a point to the segment. */
     double distanceSq(double x, double y, double z) {
         double dx = bx - ax, dy = by - ay, dz = bz - az;

@@ -1,24 +1,20 @@
 package org.lungfl.synth;
 
 /**
- * A non-learned cancer score: the volume of the largest dense blob (above {@value #DENSE_HU} HU)
- * inside the lungs. "Inside" means lung air (below {@value #AIR_HU} HU) lies within
- * {@value #REACH_MM} mm above and below and in at least three of the four in-plane directions:
- * true for a nodule or vessel in the parenchyma (also one abutting the mediastinum or the
- * pleura on one side), false for the chest wall, the mediastinum and the diaphragm dome (liver
- * below it). Of the
- * 6-connected dense blobs, only compact ones count (at most {@value #MAX_EXTENT_MM} mm along each
- * axis), so a stretch of vessel tree does not; the score is the volume of the largest blob core,
- * the voxels whose four in-plane neighbours are dense too (a vessel, one or two voxels across at
- * the model's resolution, has none).
+ * A non-learned cancer score: the volume of the core of the largest dense blob (above
+ * {@value #DENSE_HU} HU) inside the lungs. "Inside" means lung air (below {@value #AIR_HU} HU)
+ * lies within {@value #REACH_MM} mm above and below and in at least three of the four in-plane
+ * directions: true for a nodule or vessel in the parenchyma (also one abutting the mediastinum or
+ * the pleura on one side), false for the chest wall, the mediastinum and the diaphragm dome (liver
+ * below it). A blob's core is its voxels with at least three of four in-plane neighbours dense:
+ * a vessel, one or two voxels across at the model's resolution, has none.
  *
- * <p>It sees big nodules, misses small and juxtapleural ones, and is fooled by large granulomas and
- * vessel crossings: a floor the learned model must beat.
+ * <p>It sees big solid nodules, misses small, part-solid and many juxtapleural ones, and is fooled
+ * by vessel crossings and large granulomas: a floor the learned model must beat.
  */
 public final class DenseBlobBaseline {
     static final float AIR_HU = -500f, DENSE_HU = -300f;
     static final double REACH_MM = 20;
-    static final double MAX_EXTENT_MM = 40;
 
     private DenseBlobBaseline() {}
 
@@ -59,27 +55,15 @@ public final class DenseBlobBaseline {
         return false;
     }
 
-    /** A dense voxel whose four in-plane neighbours are dense too: the blob is more than a vessel's width there. */
+    /**
+     * A dense voxel with at least three of its four in-plane neighbours dense: the blob is wider
+     * than a vessel there (a vessel in cross-section or along its length has at most two).
+     */
     private static boolean interior(boolean[] dense, int i, int h, int w) {
         int r = i % (h * w), y = r / w, x = r % w;
-        return x > 0 && x < w - 1 && y > 0 && y < h - 1 && dense[i - 1] && dense[i + 1] && dense[i - w] && dense[i + w];
-    }
-
-    /** A blob no longer than {@value #MAX_EXTENT_MM} mm along any axis: a nodule, not a stretch of vessel tree. */
-    private static boolean compact(int[] voxels, int size, int h, int w, double[] spacing) {
-        int plane = h * w;
-        int[] lo = {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE}, hi = {-1, -1, -1};
-        for (int k = 0; k < size; k++) {
-            int i = voxels[k];
-            int z = i / plane, r = i - z * plane, y = r / w, x = r - y * w;
-            int[] c = {z, y, x};
-            for (int a = 0; a < 3; a++) {
-                lo[a] = Math.min(lo[a], c[a]);
-                hi[a] = Math.max(hi[a], c[a]);
-            }
-        }
-        for (int a = 0; a < 3; a++) if ((hi[a] - lo[a] + 1) * spacing[a] > MAX_EXTENT_MM) return false;
-        return true;
+        if (x == 0 || y == 0 || x == w - 1 || y == h - 1) return false;
+        int n = (dense[i - 1] ? 1 : 0) + (dense[i + 1] ? 1 : 0) + (dense[i - w] ? 1 : 0) + (dense[i + w] ? 1 : 0);
+        return n >= 3;
     }
 
     /** Clears the 6-connected region of set voxels containing seed; returns its size. */

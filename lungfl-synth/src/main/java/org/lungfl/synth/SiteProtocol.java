@@ -39,7 +39,7 @@ public record SiteProtocol(String scannerModel, int matrix, double pixelSpacing,
         SiteProtocol a = ARCHETYPES.get(k % ARCHETYPES.size());
         SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + k);
         double pixel = Math.round((a.pixelSpacing + (r.nextDouble() - 0.5) * 0.04) * 1000) / 1000.0;
-        if (pixel + 0.0 > 0.9) pixel = 0.9;
+        pixel = Math.max(0.6, Math.min(0.9, pixel)); // the range hospitals use
         double noise = Math.round(a.noiseSigma * (0.85 + 0.3 * r.nextDouble()) * 10) / 10.0;
         if (small) return new SiteProtocol(a.scannerModel, SMALL_MATRIX, SMALL_PIXEL, SMALL_SLICE, SMALL_SLICE, a.storage, noise, a.kvp, a.syntax);
         return new SiteProtocol(a.scannerModel, a.matrix, pixel, a.sliceThickness, a.sliceSpacing, a.storage, noise, a.kvp, a.syntax);

@@ -61,6 +61,27 @@ class SynthDatasetTest {
     }
 
     @Test
+    void oneStudyAndSeriesPerPatientAndEverySopInstanceUnique() {
+        Path out = tmp.resolve("uids");
+        SynthTesting.generate(SynthTesting.small(2, 2, 2, 0.5, 9, 2), out);
+        java.util.Set<String> sops = new java.util.HashSet<>();
+        Map<String, java.util.Set<String>> studies = new HashMap<>(), series = new HashMap<>();
+        List<Path> files = SynthTesting.files(out).stream().filter(p -> p.toString().endsWith(".dcm")).toList();
+        for (Path f : files) {
+            org.lungfl.dicom.io.DicomFile d = org.lungfl.dicom.io.DicomReader.read(out.resolve(f));
+            String patient = f.getParent().getFileName().toString();
+            sops.add(d.sopInstanceUid());
+            studies.computeIfAbsent(patient, k -> new java.util.HashSet<>()).add(d.studyInstanceUid());
+            series.computeIfAbsent(patient, k -> new java.util.HashSet<>()).add(d.seriesInstanceUid());
+            assertThat(d.sopInstanceUid()).startsWith("2.25.").hasSizeLessThanOrEqualTo(64);
+        }
+        assertThat(sops).hasSize(files.size());
+        assertThat(studies).hasSize(6).allSatisfy((p, uids) -> assertThat(uids).hasSize(1));
+        assertThat(series).allSatisfy((p, uids) -> assertThat(uids).hasSize(1));
+        assertThat(studies.values().stream().flatMap(java.util.Set::stream).distinct().count()).isEqualTo(6);
+    }
+
+    @Test
     void sitePrevalenceIsSkewedAroundThePositiveRate() {
         SynthDataset.Options o = new SynthDataset.Options(3, 40, 40, 0.3, 0.5, 1, true, PhantomModel.DEFAULT, null, null, 1);
         assertThat(SynthDataset.siteRate(o, 0)).isCloseTo(0.15, org.assertj.core.data.Offset.offset(1e-9));

@@ -200,9 +200,14 @@ public final class JpegLsDecoder implements FrameDecoder {
 
         private void readRestartInterval() throws CodecException {
             int p = segment("DRI");
-            int interval = pos - p == 2 ? u16(p) : -1;
-            if (interval != 0) {
-                throw new CodecException("JPEG-LS: restart intervals are not supported");
+            int size = pos - p; // T.87 C.2.5 widens the interval to 2, 3 or 4 bytes
+            if (size < 2 || size > 4) {
+                throw new CodecException("JPEG-LS: DRI segment length " + (size + 2) + " is not 4, 5 or 6");
+            }
+            for (int i = p; i < pos; i++) {
+                if (data[i] != 0) {
+                    throw new CodecException("JPEG-LS: restart intervals are not supported");
+                }
             }
         }
 

@@ -32,7 +32,7 @@ final class JpegLsScanDecoder {
     private final int reset;
     /** Largest mapped error a valid encoder can produce; larger values mean a corrupt stream. */
     private final long maxMappedError;
-    /** Quantised gradient × 1 for D in [−MAXVAL, MAXVAL], indexed by D + MAXVAL. */
+    /** Quantised gradient (−4..4) for D in [−MAXVAL, MAXVAL], indexed by D + MAXVAL. */
     private final byte[] quantized;
 
     // Context variables: 0..364 regular contexts; index 365 and 366 hold the run-interruption
@@ -81,7 +81,7 @@ final class JpegLsScanDecoder {
     /**
      * Decodes a scan whose components are {@code components[i]} of a pixel with {@code stride}
      * samples, one line of each component after the other (ILV 0 when there is one component,
-     * ILV 1 otherwise).
+     * ILV 1 otherwise). Components share the contexts but each keeps its own RUNindex, as in CharLS.
      */
     void decodeLineInterleaved(int[] out, int stride, int[] components) throws CodecException {
         int count = components.length;

@@ -44,8 +44,9 @@ public final class SliceDecoder {
      * way. Only those pixels are touched: at 0.7 → 5 mm that is ~20 000 of 262 144. The result is
      * identical to resampling rows, then columns, of the whole HU image.
      *
-     * <p>PixelPaddingValue pixels (outside the reconstruction circle) count as air, so
-     * interpolation at the edge of the field of view does not smear −2000 or −3024 into the body.
+     * <p>PixelPaddingValue pixels (outside the reconstruction circle) and anything below −1000 HU
+     * count as air, so interpolation at the edge of the field of view does not smear −2000 or −3024
+     * into the body.
      */
     static float[] bilinearHu(int[] stored, int columns, LinearAxis ys, LinearAxis xs, float slope, float intercept,
             OptionalInt padding) {
@@ -75,7 +76,13 @@ public final class SliceDecoder {
         return dst;
     }
 
+    /**
+     * Nothing in a patient is below air: values under −1000 HU are padding whose tag is missing
+     * (Kaggle DSB2017's stored −2000, Zuidhof's tutorial sets them to air too) and become air.
+     */
     private static float hu(int stored, float slope, float intercept, boolean padded, int pad) {
-        return padded && stored == pad ? Preprocessor.AIR_HU : stored * slope + intercept;
+        if (padded && stored == pad) return Preprocessor.AIR_HU;
+        float v = stored * slope + intercept;
+        return v < Preprocessor.AIR_HU ? Preprocessor.AIR_HU : v;
     }
 }

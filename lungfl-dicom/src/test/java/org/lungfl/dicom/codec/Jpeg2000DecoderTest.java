@@ -24,13 +24,13 @@ class Jpeg2000DecoderTest {
         return JpegFixtures.committed(J2K_LOSSLESS, J2K);
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("generatedCases")
     void decodesLikeOpenJpeg(Case c) throws CodecException {
         assertThat(FixtureCheck.check(decoder, c, LOSSY_TOLERANCE)).isLessThanOrEqualTo(LOSSY_TOLERANCE);
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("committedCases")
     void decodesCommittedCodestreamsLikeOpenJpeg(Case c) throws CodecException {
         FixtureCheck.check(decoder, c, LOSSY_TOLERANCE);

@@ -24,13 +24,13 @@ class JpegDecoderTest {
     }
 
     /** The islow IDCT is libjpeg's, so DCMTK's dcmdjpeg and libjpeg-turbo's djpeg must agree bit for bit. */
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("generatedCases")
     void decodesLikeLibjpeg(Case c) throws CodecException {
         assertThat(FixtureCheck.check(decoder, c, 0)).isZero();
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("committedCases")
     void decodesCommittedCodestreamsLikeLibjpeg(Case c) throws CodecException {
         assertThat(FixtureCheck.check(decoder, c, 0)).isZero();

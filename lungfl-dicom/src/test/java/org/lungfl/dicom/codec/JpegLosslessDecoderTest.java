@@ -22,13 +22,13 @@ class JpegLosslessDecoderTest {
         return JpegFixtures.committed(LOSSLESS, LOSSLESS_SV1);
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("generatedCases")
     void decodesEveryPredictorAndPrecisionToTheOriginalSamples(Case c) throws CodecException {
         FixtureCheck.check(decoder, c, 0);
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("committedCases")
     void decodesCommittedCodestreamsToTheOriginalSamples(Case c) throws CodecException {
         FixtureCheck.check(decoder, c, 0);

@@ -93,7 +93,7 @@ class JpegLsDecoderTest {
     }
 
     @Test
-    void skipsCommentsApplicationSegmentsFillBytesAndPaddingAfterEoi() throws Exception {
+    void skipsCommentsApplicationSegmentsZeroRestartIntervalFillBytesAndPaddingAfterEoi() throws Exception {
         EncoderFixtures.Case c = committed("s16_24x20.dcmcjpls");
         byte[] frame = c.frameBytes();
         int[] plain = decoder.decode(frame, c.descriptor());
@@ -105,6 +105,7 @@ class JpegLsDecoderTest {
         out.write(frame, 0, 2);
         out.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xFE, 0, 5, 'h', 'i', '!'}); // COM
         out.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xE8, 0, 7, 'm', 'r', 'f', 'x', 0}); // APP8, no colour transform
+        out.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xDD, 0, 5, 0, 0, 0}); // DRI: 3-byte interval 0, no restarts
         out.write(frame, 2, eoi - 2);
         out.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xD9, 0}); // fill byte before EOI, pad after
         assertThat(decoder.decode(out.toByteArray(), c.descriptor())).isEqualTo(plain);
@@ -190,7 +191,7 @@ class JpegLsDecoderTest {
         byte[] mappingTable = {(byte) 0xFF, (byte) 0xF8, 0, 6, 2, 1, 0, 0};
         assertThatThrownBy(() -> decoder.decode(codestream(8, 16, 16, mappingTable, 0, new byte[4]), MONO8_16x16))
                 .isInstanceOf(CodecException.class).hasMessageContaining("mapping tables");
-        byte[] restart = {(byte) 0xFF, (byte) 0xDD, 0, 4, 0, 2};
+        byte[] restart = {(byte) 0xFF, (byte) 0xDD, 0, 6, 0, 0, 1, 0};
         assertThatThrownBy(() -> decoder.decode(codestream(8, 16, 16, restart, 0, new byte[4]), MONO8_16x16))
                 .isInstanceOf(CodecException.class).hasMessageContaining("restart intervals");
         byte[] baselineJpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xC0, 0, 11, 8, 0, 16, 0, 16, 1, 1, 0x11, 0};

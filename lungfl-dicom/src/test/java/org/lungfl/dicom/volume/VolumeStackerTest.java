@@ -33,6 +33,16 @@ class VolumeStackerTest {
     }
 
     @Test
+    void paddingDeclaredOrNotIsAirBeforeInterpolation() {
+        // One row, 3 pixels 1 mm apart, resampled at 0.5 mm: the sample between pixel 0 and 1 blends them.
+        LinearAxis xs = LinearAxis.uniform(3, 1, 0.5);
+        LinearAxis ys = LinearAxis.uniform(1, 1, 1);
+        int[] stored = {-976, 1064, -5}; // -2000 HU (undeclared DSB-style padding), 40 HU, declared padding -5
+        float[] hu = SliceDecoder.bilinearHu(stored, 3, ys, xs, 1, -1024, java.util.OptionalInt.of(-5));
+        assertThat(hu).containsExactly(-1000f, -480f, 40f, -480f, -1000f);
+    }
+
+    @Test
     void decodingStraightFromStoredValuesEqualsResamplingTheWholeHuImage() throws Exception {
         PydicomCt.assumeAvailable();
         PydicomCt ct = new PydicomCt();
