@@ -26,18 +26,18 @@ class ClientCommandTest {
         String token = new TokenStore(dir.resolve("server")).add("hospital-a", false);
         Path tokenFile = Files.writeString(dir.resolve("a.token"), token + "\n");
         try (LungflServer s = LungflServer.start(ServerConfig.defaults(dir.resolve("server"), plan).withHostPort("127.0.0.1", 0).withCapacity(1))) {
-            DemoCommandTest.Run bad = DemoCommandTest.run("client", "--server", s.url(), "--token-file", tokenFile.toString());
+            CliRun bad = CliRun.lungfl("client", "--server", s.url(), "--token-file", tokenFile.toString());
             assertThat(bad.exit()).isEqualTo(1);
             assertThat(bad.err()).contains("give the local data: --data DICOM_DIR --labels CSV");
 
-            DemoCommandTest.Run wrongId = DemoCommandTest.run("client", "--server", s.url(), "--token-file", tokenFile.toString(),
+            CliRun wrongId = CliRun.lungfl("client", "--server", s.url(), "--token-file", tokenFile.toString(),
                     "--client-id", "hospital-b", "--data", site.resolve("dicom").toString(), "--labels", site.resolve("labels.csv").toString(),
                     "--out", dir.resolve("b").toString(), "--rounds", "1");
             assertThat(wrongId.exit()).isEqualTo(1);
             assertThat(wrongId.err()).contains("(403)").contains("hospital-a").contains("--client-id");
 
             Path out = dir.resolve("a");
-            DemoCommandTest.Run r = DemoCommandTest.run("client", "--server", s.url(), "--token-file", tokenFile.toString(),
+            CliRun r = CliRun.lungfl("client", "--server", s.url(), "--token-file", tokenFile.toString(),
                     "--client-id", "hospital-a", "--data", site.resolve("dicom").toString(), "--labels", site.resolve("labels.csv").toString(),
                     "--out", out.toString(), "--cache", dir.resolve("b").resolve("cache").toString(), "--rounds", "2");
             assertThat(r.exit()).as("stderr: %s", r.err()).isZero();
@@ -45,11 +45,11 @@ class ClientCommandTest {
             assertThat(Files.readAllLines(out.resolve("rounds.csv"))).hasSize(3);
             assertThat(out.resolve("global-model.safetensors")).exists();
 
-            DemoCommandTest.Run status = DemoCommandTest.run("client", "status", "--server", s.url(), "--token-file", tokenFile.toString());
+            CliRun status = CliRun.lungfl("client", "status", "--server", s.url(), "--token-file", tokenFile.toString());
             assertThat(status.exit()).as("stderr: %s", status.err()).isZero();
             assertThat(status.out()).contains("global version 2, 2 round(s) completed").contains("validation of version 2 (1 site(s)");
 
-            DemoCommandTest.Run refused = DemoCommandTest.run("client", "status", "--server", s.url(), "--token", "lfl_nope");
+            CliRun refused = CliRun.lungfl("client", "status", "--server", s.url(), "--token", "lfl_nope");
             assertThat(refused.exit()).isEqualTo(1);
             assertThat(refused.err()).contains("refused the token (401)");
         }

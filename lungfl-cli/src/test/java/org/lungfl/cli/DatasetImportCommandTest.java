@@ -2,9 +2,6 @@ package org.lungfl.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,21 +13,7 @@ import org.lungfl.dicom.dataset.Manifest;
 class DatasetImportCommandTest {
     @TempDir Path tmp;
 
-    private record Run(int exit, String out, String err) {}
 
-    private static Run lungfl(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     @Test
     void importsAPatientFolderAndResumes() throws Exception {
@@ -41,7 +24,7 @@ class DatasetImportCommandTest {
         String[] args = {"dataset", "import", "--dicom", dicom.toString(), "--labels", labels.toString(), "--out", cache.toString(),
             "--plan", "demo", "--threads", "2"};
 
-        Run first = lungfl(args);
+        CliRun first = CliRun.lungfl(args);
         assertThat(first.exit()).as(first.err()).isZero();
         assertThat(first.out()).contains("imported 1 patient(s) (6 slices), 0 already done, 0 skipped")
                 .contains("bench000: label 1").contains("labels without data (1): missing");
@@ -50,7 +33,7 @@ class DatasetImportCommandTest {
         assertThat(Npy.read(cache.resolve("bench000.npy")).shape()).containsExactly(32, 64, 64);
         assertThat(Manifest.read(cache).patients()).containsOnlyKeys("bench000");
 
-        Run second = lungfl(args);
+        CliRun second = CliRun.lungfl(args);
         assertThat(second.exit()).isZero();
         assertThat(second.out()).contains("imported 0 patient(s) (0 slices), 1 already done");
     }
@@ -59,15 +42,15 @@ class DatasetImportCommandTest {
     void badInputIsOneLineAndExitCodeOneOrTwo() throws Exception {
         Path dicom = Files.createDirectories(tmp.resolve("dicom"));
         Path labels = Files.writeString(tmp.resolve("labels.csv"), "id,cancer\na,x\n");
-        Run bad = lungfl("dataset", "import", "--dicom", dicom.toString(), "--labels", labels.toString(), "--out", tmp.resolve("c").toString());
+        CliRun bad = CliRun.lungfl("dataset", "import", "--dicom", dicom.toString(), "--labels", labels.toString(), "--out", tmp.resolve("c").toString());
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err().strip()).isEqualTo("lungfl: " + labels + " line 2: cancer 'x' must be 0 or 1");
 
-        Run usage = lungfl("dataset", "import", "--dicom", dicom.toString());
+        CliRun usage = CliRun.lungfl("dataset", "import", "--dicom", dicom.toString());
         assertThat(usage.exit()).isEqualTo(2);
         assertThat(usage.err()).contains("Missing required options");
 
-        Run plan = lungfl("dataset", "import", "--dicom", dicom.toString(), "--labels", labels.toString(), "--out", tmp.resolve("c").toString(),
+        CliRun plan = CliRun.lungfl("dataset", "import", "--dicom", dicom.toString(), "--labels", labels.toString(), "--out", tmp.resolve("c").toString(),
                 "--plan", "nosuchplan");
         assertThat(plan.exit()).isEqualTo(1);
         assertThat(plan.err()).contains("plan 'nosuchplan': not a preset");
@@ -75,7 +58,7 @@ class DatasetImportCommandTest {
 
     @Test
     void benchImportHasHelp() {
-        Run help = lungfl("bench", "import", "--help");
+        CliRun help = CliRun.lungfl("bench", "import", "--help");
         assertThat(help.exit()).isZero();
         assertThat(help.out()).contains("--series").contains("--slices").contains("scipy.ndimage.zoom");
     }

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,26 +25,12 @@ class DemoCommandTest {
             """;
     @TempDir Path dir;
 
-    record Run(int exit, String out, String err) {}
 
-    static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     @Test
     void runsAMiniatureFederationEndToEnd() throws Exception {
         Path plan = Files.writeString(dir.resolve("tiny.json"), TINY_PLAN), out = dir.resolve("demo");
-        Run r = run("demo", "--out", out.toString(), "--plan", plan.toString(), "--small", "--sites", "2", "--patients-per-site", "8",
+        CliRun r = CliRun.lungfl("demo", "--out", out.toString(), "--plan", plan.toString(), "--small", "--sites", "2", "--patients-per-site", "8",
                 "--test-patients", "6", "--rounds", "2");
         assertThat(r.exit()).as("stderr: %s", r.err()).isZero();
 
@@ -77,7 +60,7 @@ class DemoCommandTest {
         assertThat(png.getWidth()).isGreaterThan(400);
 
         // A second run reuses the synthetic data and the caches, and starts a fresh federation.
-        Run again = run("demo", "--out", out.toString(), "--plan", plan.toString(), "--small", "--sites", "2", "--rounds", "1");
+        CliRun again = CliRun.lungfl("demo", "--out", out.toString(), "--plan", plan.toString(), "--small", "--sites", "2", "--rounds", "1");
         assertThat(again.exit()).as("stderr: %s", again.err()).isZero();
         assertThat(again.out()).contains("synthetic data: reusing");
         assertThat(again.err()).contains("0 imported now, 8 from the cache");

@@ -3,13 +3,8 @@ package org.lungfl.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,29 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** `lungfl dicom inspect` run in-process on real fixture files in a temporary folder tree. */
 class DicomInspectCommandTest {
     private static final Path FIXTURES = Path.of("../lungfl-dicom/src/test/resources/fixtures");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Run(int exit, String out, String err) {
-        List<JsonNode> json() throws Exception {
-            List<JsonNode> lines = new ArrayList<>();
-            for (String l : out.split("\n")) if (!l.isBlank()) lines.add(JSON.readTree(l));
-            return lines;
-        }
-    }
 
-    static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     private static Path resolve(String name) {
         return name.startsWith("bad_") ? FIXTURES.resolveSibling("malformed").resolve(name) : FIXTURES.resolve(name);
@@ -58,7 +32,7 @@ class DicomInspectCommandTest {
     @Test
     void jsonLinesForAFolderOfGoodFiles(@TempDir Path dir) throws Exception {
         tree(dir, "ct_u12_4f.dcm", "ct_s16_implicit.dcm", "ct_u16_slope.dcm");
-        Run r = run("dicom", "inspect", "--json", dir.toString());
+        CliRun r = CliRun.lungfl("dicom", "inspect", "--json", dir.toString());
         assertThat(r.exit()).isZero();
         List<JsonNode> lines = r.json();
         assertThat(lines).hasSize(3);
@@ -85,7 +59,7 @@ class DicomInspectCommandTest {
     void unreadableFilesAreReportedAndExitIsOne(@TempDir Path dir) throws Exception {
         tree(dir, "ct_s16.dcm", "bad_huge_element_length.dcm");
         Path missing = dir.resolve("missing.dcm");
-        Run r = run("dicom", "inspect", "--json", dir.toString(), missing.toString());
+        CliRun r = CliRun.lungfl("dicom", "inspect", "--json", dir.toString(), missing.toString());
         assertThat(r.exit()).isEqualTo(1);
         List<JsonNode> lines = r.json();
         assertThat(lines).hasSize(3);
@@ -98,7 +72,7 @@ class DicomInspectCommandTest {
     void textOutputIsACompactBlockWithoutPatientData(@TempDir Path dir) throws Exception {
         Path file = Files.copy(FIXTURES.resolve("ct_s16_mono1_padding.dcm"), dir.resolve("slice.dcm"));
         Path bad = Files.copy(resolve("bad_empty.dcm"), dir.resolve("empty.dcm"));
-        Run r = run("dicom", "inspect", file.toString(), bad.toString());
+        CliRun r = CliRun.lungfl("dicom", "inspect", file.toString(), bad.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).startsWith(file + "\n").contains("64x64  frames 1  bits 16/16 signed  MONOCHROME1")
                 .contains("HU sha256 ").doesNotContain("Phantom").doesNotContain("SYNTH-0042");
@@ -109,20 +83,20 @@ class DicomInspectCommandTest {
     /** The README's main-job command: every committed fixture reads. */
     @Test
     void everyFixtureInTheFolderReads() {
-        Run r = run("dicom", "inspect", FIXTURES.toString());
+        CliRun r = CliRun.lungfl("dicom", "inspect", FIXTURES.toString());
         assertThat(r.err()).isEmpty();
         assertThat(r.exit()).isZero();
     }
 
     @Test
     void anEmptyFolderIsAFailureNotASilentSuccess(@TempDir Path dir) {
-        Run r = run("dicom", "inspect", "--json", dir.toString());
+        CliRun r = CliRun.lungfl("dicom", "inspect", "--json", dir.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("lungfl: no files under " + dir + "\n");
     }
 
     @Test
     void noPathIsAUsageError() {
-        assertThat(run("dicom", "inspect").exit()).isEqualTo(2);
+        assertThat(CliRun.lungfl("dicom", "inspect").exit()).isEqualTo(2);
     }
 }

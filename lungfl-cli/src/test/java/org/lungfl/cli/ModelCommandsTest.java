@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,21 +22,7 @@ class ModelCommandsTest {
     static Path planFile;
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Run(int exit, String out, String err) {}
 
-    private static Run lungfl(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     /** A small plan (16x32x32 input) and a cache of four imported synthetic patients. */
     @BeforeAll
@@ -53,7 +37,7 @@ class ModelCommandsTest {
         BenchImportCommand.generate(dicom, 4, 4, org.lungfl.dicom.io.TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
         Path labels = Files.writeString(tmp.resolve("labels.csv"), "id,cancer\nbench000,1\nbench001,0\nbench002,1\nbench003,0\n");
         cache = tmp.resolve("cache");
-        Run imp = lungfl("dataset", "import", "--dicom", dicom.toString(), "--labels", labels.toString(), "--out", cache.toString(),
+        CliRun imp = CliRun.lungfl("dataset", "import", "--dicom", dicom.toString(), "--labels", labels.toString(), "--out", cache.toString(),
                 "--plan", planFile.toString());
         assertThat(imp.exit()).as(imp.err()).isZero();
     }
@@ -61,7 +45,7 @@ class ModelCommandsTest {
     @Test
     void modelInitWritesThePlansInitialWeights() throws Exception {
         Path out = tmp.resolve("v0.safetensors");
-        Run r = lungfl("model", "init", "--plan", "demo", "--out", out.toString());
+        CliRun r = CliRun.lungfl("model", "init", "--plan", "demo", "--out", out.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("cnn3d-v1").contains("28 tensors");
         var contents = SafeTensors.read(Files.readAllBytes(out));
@@ -72,7 +56,7 @@ class ModelCommandsTest {
     @Test
     void trainEvaluateAndPredictAgree() throws Exception {
         Path model = tmp.resolve("trained.safetensors");
-        Run train = lungfl("train", "--data", cache.toString(), "--plan", planFile.toString(), "--epochs", "2", "--out", model.toString());
+        CliRun train = CliRun.lungfl("train", "--data", cache.toString(), "--plan", planFile.toString(), "--epochs", "2", "--out", model.toString());
         assertThat(train.exit()).as(train.err()).isZero();
         assertThat(train.out()).contains("training on 2 patients (1 cancer), validating on 2, 2 epochs, batch 2")
                 .contains("epoch 1: loss").contains("epoch 2: loss").contains("validation on 2 patients (1 cancer): AUC");
@@ -82,7 +66,7 @@ class ModelCommandsTest {
         assertThat(SafeTensors.read(Files.readAllBytes(model)).weights().get("blocks.0.bn.num_batches_tracked").longs())
                 .containsExactly(2L);
 
-        Run eval = lungfl("evaluate", "--model", model.toString(), "--data", cache.toString(), "--plan", planFile.toString(), "--json");
+        CliRun eval = CliRun.lungfl("evaluate", "--model", model.toString(), "--data", cache.toString(), "--plan", planFile.toString(), "--json");
         assertThat(eval.exit()).as(eval.err()).isZero();
         JsonNode e = JSON.readTree(eval.out());
         assertThat(e.at("/metrics/count").asInt()).isEqualTo(4);
@@ -92,50 +76,50 @@ class ModelCommandsTest {
         double evaluated = -1;
         for (JsonNode p : e.get("predictions")) if (p.get("key").asText().equals("bench002")) evaluated = p.get("probability").asDouble();
 
-        Run text = lungfl("evaluate", "--model", model.toString(), "--data", cache.toString(), "--plan", planFile.toString());
+        CliRun text = CliRun.lungfl("evaluate", "--model", model.toString(), "--data", cache.toString(), "--plan", planFile.toString());
         assertThat(text.out()).contains("evaluation on 4 patients (2 cancer)").contains("at Youden");
 
         // predict imports the folder itself: the same preprocessing must give the cache's probability.
-        Run predict = lungfl("predict", "--model", model.toString(), "--plan", planFile.toString(), "--json", dicom.resolve("bench002").toString());
+        CliRun predict = CliRun.lungfl("predict", "--model", model.toString(), "--plan", planFile.toString(), "--json", dicom.resolve("bench002").toString());
         assertThat(predict.exit()).as(predict.err()).isZero();
         JsonNode p = JSON.readTree(predict.out());
         assertThat(p.get("probability").asDouble()).isCloseTo(evaluated, within(1e-6));
         assertThat(p.get("slices").asInt()).isEqualTo(4);
         assertThat(predict.out()).doesNotContain("BENCH");
 
-        Run human = lungfl("predict", "--model", model.toString(), "--plan", planFile.toString(), dicom.resolve("bench002").toString());
+        CliRun human = CliRun.lungfl("predict", "--model", model.toString(), "--plan", planFile.toString(), dicom.resolve("bench002").toString());
         assertThat(human.out()).startsWith("cancer probability ");
     }
 
     @Test
     void mistakesAreOneLineErrors() throws Exception {
-        Run noModel = lungfl("evaluate", "--model", tmp.resolve("nope.safetensors").toString(), "--data", cache.toString(), "--plan", planFile.toString());
+        CliRun noModel = CliRun.lungfl("evaluate", "--model", tmp.resolve("nope.safetensors").toString(), "--data", cache.toString(), "--plan", planFile.toString());
         assertThat(noModel.exit()).isEqualTo(1);
         assertThat(noModel.err().strip()).isEqualTo("lungfl: " + tmp.resolve("nope.safetensors") + ": no such file");
 
-        Run otherPlan = lungfl("train", "--data", cache.toString(), "--plan", "demo", "--out", tmp.resolve("x.safetensors").toString());
+        CliRun otherPlan = CliRun.lungfl("train", "--data", cache.toString(), "--plan", "demo", "--out", tmp.resolve("x.safetensors").toString());
         assertThat(otherPlan.exit()).isEqualTo(1);
         assertThat(otherPlan.err()).contains("preprocessed for another plan than 'demo'").contains("re-import").hasLineCount(1);
 
         Path garbage = Files.writeString(tmp.resolve("garbage.safetensors"), "not a model");
-        Run bad = lungfl("evaluate", "--model", garbage.toString(), "--data", cache.toString(), "--plan", planFile.toString());
+        CliRun bad = CliRun.lungfl("evaluate", "--model", garbage.toString(), "--data", cache.toString(), "--plan", planFile.toString());
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).startsWith("lungfl: " + garbage + ": ").hasLineCount(1);
 
-        Run noCache = lungfl("train", "--data", tmp.resolve("nocache").toString(), "--out", tmp.resolve("y.safetensors").toString());
+        CliRun noCache = CliRun.lungfl("train", "--data", tmp.resolve("nocache").toString(), "--out", tmp.resolve("y.safetensors").toString());
         assertThat(noCache.exit()).isEqualTo(1);
         assertThat(noCache.err()).contains("no manifest.json");
 
-        Run epochs = lungfl("train", "--data", cache.toString(), "--epochs", "0", "--out", tmp.resolve("z.safetensors").toString());
+        CliRun epochs = CliRun.lungfl("train", "--data", cache.toString(), "--epochs", "0", "--out", tmp.resolve("z.safetensors").toString());
         assertThat(epochs.exit()).isEqualTo(2);
 
-        Run notDicom = lungfl("predict", "--model", tmp.resolve("v0.safetensors").toString(), tmp.resolve("missing").toString());
+        CliRun notDicom = CliRun.lungfl("predict", "--model", tmp.resolve("v0.safetensors").toString(), tmp.resolve("missing").toString());
         assertThat(notDicom.exit()).isEqualTo(1);
     }
 
     @Test
     void benchTrainHasHelp() {
-        Run help = lungfl("bench", "train", "--help");
+        CliRun help = CliRun.lungfl("bench", "train", "--help");
         assertThat(help.exit()).isZero();
         assertThat(help.out()).contains("--batch").contains("--repeats").contains("reference PyTorch module");
     }

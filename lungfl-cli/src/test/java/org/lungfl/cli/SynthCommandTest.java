@@ -12,7 +12,7 @@ class SynthCommandTest {
     @Test
     void smallDatasetThenImportThenBaseline(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("synth");
-        DicomInspectCommandTest.Run r = DicomInspectCommandTest.run("synth", "--small", "--sites", "2", "--patients-per-site", "3",
+        CliRun r = CliRun.lungfl("synth", "--small", "--sites", "2", "--patients-per-site", "3",
                 "--test-patients", "4", "--positive-rate", "0.5", "--seed", "3", "--threads", "2", "--out", out.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("synth: 10 patients").contains(out.toString());
@@ -21,10 +21,10 @@ class SynthCommandTest {
         assertThat(Files.readString(out.resolve("README.txt"))).contains("--seed 3").contains("--small").contains("lungfl 0.");
 
         Path cache = dir.resolve("cache");
-        DicomInspectCommandTest.Run imp = DicomInspectCommandTest.run("dataset", "import", "--dicom", out.resolve("test/dicom").toString(),
+        CliRun imp = CliRun.lungfl("dataset", "import", "--dicom", out.resolve("test/dicom").toString(),
                 "--labels", out.resolve("test/labels.csv").toString(), "--out", cache.toString());
         assertThat(imp.exit()).as(imp.out() + imp.err()).isZero();
-        DicomInspectCommandTest.Run b = DicomInspectCommandTest.run("synth", "baseline", cache.toString(), "--scores");
+        CliRun b = CliRun.lungfl("synth", "baseline", cache.toString(), "--scores");
         assertThat(b.exit()).as(b.err()).isZero();
         assertThat(b.out()).startsWith("id,cancer,largest_dense_blob_ml").contains("test-0004,")
                 .containsPattern("ROC AUC [01]\\.\\d{3} over 4 patients \\(2 with cancer\\)");
@@ -32,20 +32,20 @@ class SynthCommandTest {
 
     @Test
     void errorsAreOneLineWithTheRightExitCode(@TempDir Path dir) throws Exception {
-        DicomInspectCommandTest.Run missing = DicomInspectCommandTest.run("synth", "--small");
+        CliRun missing = CliRun.lungfl("synth", "--small");
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("--out");
 
-        DicomInspectCommandTest.Run badRate = DicomInspectCommandTest.run("synth", "--positive-rate", "2", "--out", dir.resolve("x").toString());
+        CliRun badRate = CliRun.lungfl("synth", "--positive-rate", "2", "--out", dir.resolve("x").toString());
         assertThat(badRate.exit()).isEqualTo(1);
         assertThat(badRate.err().strip()).isEqualTo("lungfl: --positive-rate must be in [0, 1], got 2.0");
 
         Files.writeString(dir.resolve("occupied.txt"), "x");
-        DicomInspectCommandTest.Run full = DicomInspectCommandTest.run("synth", "--small", "--out", dir.toString());
+        CliRun full = CliRun.lungfl("synth", "--small", "--out", dir.toString());
         assertThat(full.exit()).isEqualTo(1);
         assertThat(full.err().lines()).hasSize(1).first().asString().contains("not empty");
 
-        DicomInspectCommandTest.Run syntax = DicomInspectCommandTest.run("synth", "--small", "--syntax", "jpeg", "--out", dir.resolve("y").toString());
+        CliRun syntax = CliRun.lungfl("synth", "--small", "--syntax", "jpeg", "--out", dir.resolve("y").toString());
         assertThat(syntax.exit()).isEqualTo(1);
         assertThat(syntax.err()).contains("--syntax 'jpeg'");
     }
