@@ -117,9 +117,9 @@ final class ClientCommand implements Callable<Integer> {
             importBar.update(done, total, done, "patients");
         }
 
-        @Override public void trainingProgress(int round, int epoch, int batch, int batches, double loss) {
+        @Override public void trainingProgress(int round, int epoch, int epochs, int batch, int batches, double loss) {
             if (epoch == 1 && batch == 1) bar = new ProgressBar(System.err, "round " + round + " training", ProgressBar.stderrIsTerminal());
-            if (bar != null) bar.update(batch, batches, epoch, "epoch");
+            if (bar != null) bar.training(epoch, epochs, batch, batches, loss);
         }
 
         @Override public void roundDone(FederatedTrainingCycle.RoundRecord r, long v) {

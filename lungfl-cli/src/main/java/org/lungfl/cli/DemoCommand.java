@@ -194,7 +194,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         Path centralFile = out.resolve("centralised-model.safetensors");
         try (LungModel model = LungModel.of(p, p.initialWeights())) {
             ProgressBar bar = new ProgressBar(err, "centralised training", ProgressBar.stderrIsTerminal());
-            new LocalTrainer(model, TrainingOptions.of(p, epochs)).train(pooled, (e, b, n, loss) -> bar.update((e - 1) * n + b, epochs * n, e, "epoch"));
+            new LocalTrainer(model, TrainingOptions.of(p, epochs)).train(pooled, (e, b, n, loss) -> bar.training(e, epochs, b, n, loss));
             Files.write(centralFile, SafeTensors.write(model.weights(), java.util.Map.of("plan_fingerprint", p.fingerprint())));
             centralAuc = testAuc(model, test, p, null);
         }

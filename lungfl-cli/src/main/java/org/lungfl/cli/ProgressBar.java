@@ -28,19 +28,28 @@ final class ProgressBar {
     }
 
     void update(int done, int total, long items, String unit) {
+        double seconds = (System.nanoTime() - start) / 1e9;
+        String rate = seconds > 0 ? String.format(Locale.ROOT, ", %.0f %s/s", items / seconds, unit) : "";
+        show(done, total, items + " " + unit + rate);
+    }
+
+    /** Training: the bar counts batches over all epochs; a rate of epochs per second would read 0, so say the loss. */
+    void training(int epoch, int epochs, int batch, int batches, double loss) {
+        show((epoch - 1) * batches + batch, epochs * batches, String.format(Locale.ROOT, "epoch %d/%d, loss %.3f", epoch, epochs, loss));
+    }
+
+    private void show(int done, int total, String detail) {
         long now = System.nanoTime();
-        double seconds = (now - start) / 1e9;
-        String rate = seconds > 0 ? String.format(Locale.ROOT, "%.0f %s/s", items / seconds, unit) : "";
         if (terminal) {
             int width = 30;
             int filled = total == 0 ? width : (int) ((long) width * done / total);
-            err.print(String.format(Locale.ROOT, "\r%s [%s%s] %d/%d, %d %s, %s   ", what, "#".repeat(filled),
-                    " ".repeat(width - filled), done, total, items, unit, rate));
+            err.print(String.format(Locale.ROOT, "\r%s [%s%s] %d/%d, %s   ", what, "#".repeat(filled), " ".repeat(width - filled), done,
+                    total, detail));
             if (done == total) err.println();
             err.flush();
         } else if (done == total || now - lastLine >= LINE_EVERY_NANOS) {
             lastLine = now;
-            err.println(String.format(Locale.ROOT, "%s: %d/%d, %d %s, %s", what, done, total, items, unit, rate));
+            err.println(String.format(Locale.ROOT, "%s: %d/%d, %s", what, done, total, detail));
         }
     }
 }

@@ -73,7 +73,7 @@ public final class FederatedTrainingCycle {
 
         default void importProgress(int done, int total) {}
 
-        default void trainingProgress(int round, int epoch, int batch, int batchesPerEpoch, double loss) {}
+        default void trainingProgress(int round, int epoch, int epochs, int batch, int batchesPerEpoch, double loss) {}
 
         /** After the round's update was acknowledged and a newer global version exists. */
         default void roundDone(RoundRecord r, long newGlobalVersion) {}
@@ -151,7 +151,7 @@ public final class FederatedTrainingCycle {
             long t0 = System.nanoTime();
             LocalTrainer.Report report = new LocalTrainer(model, to).train(data.train(), (epoch, batch, batches, loss) -> {
                 stop.check();
-                listener.trainingProgress(round, epoch, batch, batches, loss);
+                listener.trainingProgress(round, epoch, epochs, batch, batches, loss);
             });
             BinaryMetrics validation = data.validation().isEmpty() ? null
                     : Evaluator.evaluate(model, data.validation(), t.batchSize()).metrics();
