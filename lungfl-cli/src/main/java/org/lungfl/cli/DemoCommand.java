@@ -27,6 +27,7 @@ import org.lungfl.core.weights.Weights;
 import org.lungfl.model.Evaluator;
 import org.lungfl.model.LabelledVolume;
 import org.lungfl.model.LocalTrainer;
+import org.lungfl.core.metrics.AucInterval;
 import org.lungfl.model.LungModel;
 import org.lungfl.model.TrainingOptions;
 import org.lungfl.server.LungflServer;
@@ -198,11 +199,14 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             Files.write(centralFile, SafeTensors.write(model.weights(), java.util.Map.of("plan_fingerprint", p.fingerprint())));
             centralAuc = testAuc(model, test, p, null);
         }
-        double fedAuc = rows.get(rows.size() - 1).testAuc();
+        int testCancers = (int) test.stream().filter(v -> v.label() == 1).count();
+        AucInterval fed = AucInterval.of(rows.get(rows.size() - 1).testAuc(), testCancers, test.size() - testCancers);
+        AucInterval central = AucInterval.of(centralAuc, testCancers, test.size() - testCancers);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        w.printf(Locale.ROOT, "%ntest AUC on %d held-out patients: federated %.3f, centralised %.3f, ratio %.3f (federated / centralised)%n",
-                test.size(), fedAuc, centralAuc, fedAuc / centralAuc);
-        Path report = DemoReport.write(out, p, sites, rows, centralAuc, test.size(), pooled.size(), epochs, fedSeconds, seconds);
+        w.printf(Locale.ROOT, "%ntest AUC on %d held-out patients (%d with cancer): federated %s, centralised %s, ratio %.3f (federated / centralised)%n",
+                test.size(), testCancers, fed, central, fed.auc() / central.auc());
+        if (fed.includesChance() && central.includesChance()) w.println(DemoReport.CHANCE_NOTE);
+        Path report = DemoReport.write(out, p, sites, rows, fed, central, test.size(), pooled.size(), epochs, fedSeconds, seconds);
         w.printf(Locale.ROOT, "demo finished in %.0f s. Report: %s (plot %s); final global model: %s%n", seconds, report,
                 out.resolve(DemoReport.PLOT), globalFile);
         w.flush();
