@@ -19,7 +19,7 @@ import org.lungfl.core.UserFacingException;
  */
 public final class ReferencePython {
     public static final String PYTHON = "/usr/bin/python3";
-    private static final List<String> SCRIPTS = List.of("lungfl_model.py", "lungfl_logits.py", "lungfl_bench.py");
+    private static final List<String> SCRIPTS = List.of("lungfl_model.py", "lungfl_logits.py", "lungfl_bench.py", "lungfl_learnability.py");
     private static Optional<String> unavailable;
 
     private ReferencePython() {}
