@@ -1,7 +1,10 @@
 package org.lungfl.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,6 +27,7 @@ import org.lungfl.core.weights.Weights;
  * training step (every BatchNorm sees each training batch once, as in PyTorch), written back.
  */
 public final class WeightsBridge {
+    private static final NDIndex ALL = new NDIndex("...");
     private final ModelSpec spec = ModelSpec.cnn3dV1();
     private final Map<String, Parameter> parameters;
     private final List<String> batchNorms;
@@ -41,14 +45,24 @@ public final class WeightsBridge {
         if (!diffs.isEmpty()) {
             throw new UserFacingException("weights do not fit " + spec.architecture() + ": " + String.join("; ", diffs));
         }
-        for (TensorSpec t : spec.tensors()) {
-            Tensor tensor = weights.get(t.name());
-            if (t.dtype() == DType.I64) {
-                batchesTracked[batchNormIndex(t.name())] = tensor.longs()[0];
-            } else {
-                NDArray array = parameter(t.name()).getArray();
-                array.set(tensor.floats());
+        // NDArray.set(float[]) passes through a deprecated libtorch guard that prints a C++ warning
+        // to the user's console; an indexed copy with autograd off writes the same values in place.
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            for (TensorSpec t : spec.tensors()) {
+                Tensor tensor = weights.get(t.name());
+                if (t.dtype() == DType.I64) {
+                    batchesTracked[batchNormIndex(t.name())] = tensor.longs()[0];
+                } else {
+                    NDArray array = parameter(t.name()).getArray();
+                    try (NDManager scratch = array.getManager().newSubManager()) {
+                        array.set(ALL, scratch.create(tensor.floats(), array.getShape()));
+                    }
+                }
             }
+        } finally {
+            JniUtils.setGradMode(grad);
         }
     }
 

@@ -61,6 +61,33 @@ class WeightsBridgeTest {
     }
 
     @Test
+    void loadingOverADivergedModelRestoresEveryValueAndLeavesAutogradAsItWas() {
+        // A client whose local training blew up to NaN must be fully reset by the next global model.
+        List<Tensor> nan = new ArrayList<>();
+        for (Tensor t : randomWeights(3).tensors()) {
+            if (t.dtype() == DType.I64) {
+                nan.add(t);
+            } else {
+                float[] v = new float[t.floats().length];
+                java.util.Arrays.fill(v, Float.NaN);
+                nan.add(Tensor.ofFloats(t.name(), t.shape(), v));
+            }
+        }
+        Weights good = randomWeights(4);
+        try (LungModel m = LungModel.of(SHAPE, new Weights(nan))) {
+            for (boolean grad : new boolean[] {true, false}) {
+                ai.djl.pytorch.jni.JniUtils.setGradMode(grad);
+                m.load(good);
+                assertThat(ai.djl.pytorch.jni.JniUtils.isGradMode()).isEqualTo(grad);
+                assertThat(m.weights()).isEqualTo(good);
+                m.load(new Weights(nan));
+            }
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+        }
+    }
+
+    @Test
     void trainingStepsAdvanceTheBatchNormCounters() {
         try (LungModel m = LungModel.of(SHAPE, ModelSpec.cnn3dV1().initialWeights(3))) {
             m.bridge().countTrainingSteps(5);
