@@ -69,6 +69,8 @@ public final class LocalTrainer {
         NDManager modelManager = model.djlModel().getNDManager();
         Set<NDArray> before = Collections.newSetFromMap(new IdentityHashMap<>());
         before.addAll(modelManager.getManagedArrays());
+        // Dropout draws from libtorch's global generator: seed it too, so a run is repeatable.
+        modelManager.getEngine().setRandomSeed(Long.hashCode(options.seed()));
         try (Trainer trainer = model.djlModel().newTrainer(config);
                 NDManager prox = model.djlModel().getNDManager().newSubManager();
                 BatchLoader loader = new BatchLoader(data, model.inputShape(), options.augment())) {

@@ -46,6 +46,21 @@ class LocalTrainerTest {
     }
 
     @Test
+    void theSameInputsAndSeedGiveTheSameWeightsAndAnotherSeedDoesNot() {
+        // Shuffle, augmentation and dropout are all seeded: a hospital can repeat a round exactly.
+        Weights init = ModelSpec.cnn3dV1().initialWeights(4);
+        List<Weights> out = new ArrayList<>();
+        for (long seed : new long[] {5, 5, 6}) {
+            try (LungModel m = LungModel.of(SHAPE, init)) {
+                new LocalTrainer(m, new TrainingOptions(1, 8, 1e-3, 0, true, seed)).train(train.subList(0, 16), TrainingProgress.NONE);
+                out.add(m.weights());
+            }
+        }
+        assertThat(out.get(1)).isEqualTo(out.get(0));
+        assertThat(out.get(2)).isNotEqualTo(out.get(0));
+    }
+
+    @Test
     void liveArrayCountDoesNotGrowAcrossEpochs() {
         List<Integer> live = new ArrayList<>();
         try (LungModel m = LungModel.of(SHAPE, ModelSpec.cnn3dV1().initialWeights(2))) {
