@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -93,6 +94,8 @@ final class BenchTrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("bench train: cnn3d-v1, input %s, batch %d, %d intra-op threads, median of %d windows of %d steps after %d warm-up%n",
                 dims(shape), batch, threads, repeats, steps, warmup);
+        // The allocator settles much of the speed of both sides (see ./lungfl); the Python child inherits ours.
+        out.printf("glibc malloc tunables (both sides): %s%n", Objects.requireNonNullElse(System.getenv("GLIBC_TUNABLES"), "none (glibc defaults)"));
         out.flush();
         // Alternate the two sides round by round, so load from other processes on a shared machine
         // hits both alike; report the per-round medians.

@@ -47,11 +47,11 @@ import picocli.CommandLine.Spec;
             "per round and writes the final global model and a report with a plot to OUT."})
 final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     /**
-     * 8 rounds x 2 epochs x 96 volumes, federated and then centralised, is about 3,100 training
-     * volumes: under three minutes at the ~18 volumes/s NOTES.md measured on two idle cores, so the
-     * whole demo with data generation and import lands near five minutes.
+     * 14 rounds x 2 epochs x 96 volumes, federated and then centralised, is about 5,400 training
+     * volumes: 8 rounds took 157 s in all on two idle cores (~25 volumes/s with the launcher's
+     * allocator settings), so 14 land near four minutes, leaving room for a slower machine.
      */
-    static final int DEFAULT_ROUNDS = 8;
+    static final int DEFAULT_ROUNDS = 14;
 
     @Spec CommandSpec spec;
 
