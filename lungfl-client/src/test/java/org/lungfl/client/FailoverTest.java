@@ -3,7 +3,6 @@ package org.lungfl.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,19 +21,13 @@ class FailoverTest {
     static final Failover FAST = new Failover(Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofMillis(800));
     @TempDir Path dir;
 
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private LungflServer start(String name, int port) throws Exception {
         return LungflServer.start(ServerConfig.defaults(dir.resolve(name), PLAN).withHostPort("127.0.0.1", port).withOpen(true));
     }
 
     @Test
     void usesTheBackupWhileThePrimaryIsDownAndReturnsToThePrimary() throws Exception {
-        int primaryPort = freePort();
+        int primaryPort = TinyFederation.freePort();
         URI primary = URI.create("http://127.0.0.1:" + primaryPort);
         try (LungflServer backup = start("backup", 0)) {
             URI backupUri = URI.create(backup.url());
@@ -59,7 +52,7 @@ class FailoverTest {
 
     @Test
     void givesUpWithOneLineNamingEveryServer() throws Exception {
-        URI a = URI.create("http://127.0.0.1:" + freePort()), b = URI.create("http://127.0.0.1:" + freePort());
+        URI a = URI.create("http://127.0.0.1:" + TinyFederation.freePort()), b = URI.create("http://127.0.0.1:" + TinyFederation.freePort());
         Failover brief = FAST.withGiveUpAfter(Duration.ofMillis(600));
         FlClient c = new FlClient(List.of(a, b), null, "site-a", null, Duration.ofSeconds(5), brief, new StopSignal());
         long t0 = System.nanoTime();
@@ -85,7 +78,7 @@ class FailoverTest {
     void aStopEndsTheBackoffAtOnce() throws Exception {
         StopSignal stop = new StopSignal();
         Failover patient = new Failover(Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(1));
-        FlClient c = new FlClient(List.of(URI.create("http://127.0.0.1:" + freePort())), null, "site-a", null, Duration.ofSeconds(5), patient, stop);
+        FlClient c = new FlClient(List.of(URI.create("http://127.0.0.1:" + TinyFederation.freePort())), null, "site-a", null, Duration.ofSeconds(5), patient, stop);
         Thread t = new Thread(() -> {
             try {
                 Thread.sleep(500);

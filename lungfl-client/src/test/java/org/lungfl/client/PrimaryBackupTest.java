@@ -2,7 +2,6 @@ package org.lungfl.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,12 +21,6 @@ class PrimaryBackupTest {
     static final FederationPlan PLAN = FederationPlan.preset("demo");
     static final Failover FAST = new Failover(Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(20), Duration.ofMillis(500));
     @TempDir Path dir;
-
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private LungflServer start(String name, int port, URI backupOf, URI peer) throws Exception {
         var replication = new ServerConfig.Replication(backupOf, peer, Duration.ofMillis(500), Duration.ofMillis(100), null, null);
@@ -49,7 +42,7 @@ class PrimaryBackupTest {
 
     @Test
     void failsOverToTheBackupAndReturnsToThePrimaryWhenItHasCaughtUp() throws Exception {
-        int pPort = freePort(), bPort = freePort();
+        int pPort = TinyFederation.freePort(), bPort = TinyFederation.freePort();
         URI p = URI.create("http://127.0.0.1:" + pPort), b = URI.create("http://127.0.0.1:" + bPort);
         try (LungflServer backup = start("backup", bPort, p, null)) {
             FlClient c = new FlClient(List.of(p, b), null, "site-a", null, Duration.ofSeconds(10), FAST, new StopSignal());

@@ -1,6 +1,7 @@
 package org.lungfl.client;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.lungfl.core.plan.FederationPlan;
@@ -18,6 +19,13 @@ final class TinyFederation {
             """;
 
     private TinyFederation() {}
+
+    /** A port nothing listens on right now, for a server a test starts (and may stop and restart) itself. */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
 
     static FederationPlan plan() {
         return FederationPlan.parse(PLAN_JSON.getBytes(), "tiny test plan");
