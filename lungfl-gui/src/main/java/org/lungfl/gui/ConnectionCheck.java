@@ -19,8 +19,15 @@ import org.lungfl.core.plan.FederationPlan;
 public final class ConnectionCheck {
     public enum Level { NONE, OK, WARNING, ERROR }
 
-    /** @param plan, status, server null unless a server answered */
-    public record Report(Level level, String words, FederationPlan plan, JsonNode status, URI server) {}
+    /**
+     * @param plan, status, server null unless a server answered
+     * @param mismatch what does not fit the server's plan ("your imported data were ..."), or null
+     */
+    public record Report(Level level, String words, FederationPlan plan, JsonNode status, URI server, String mismatch) {
+        static Report failed(String words) {
+            return new Report(Level.ERROR, words, null, null, null, null);
+        }
+    }
 
     /**
      * What the site already has, to compare with the server's plan.
@@ -50,13 +57,13 @@ public final class ConnectionCheck {
                 problems.add("your local model was trained under another plan (train again before sending)");
             }
             boolean onBackup = !server.equals(c.primary());
+            String mismatch = problems.isEmpty() ? null : "plan mismatch: " + String.join("; ", problems);
             String words = "connected to " + where(status, server, onBackup) + ", plan " + plan.name()
-                    + (onBackup && watch.why() != null ? "; " + watch.why() : "")
-                    + (problems.isEmpty() ? "" : "; plan mismatch: " + String.join("; ", problems));
-            Level level = problems.isEmpty() && !onBackup && "active".equals(status.path("state").asText("active")) ? Level.OK : Level.WARNING;
-            return new Report(level, words, plan, status, server);
+                    + (onBackup && watch.why() != null ? "; " + watch.why() : "") + (mismatch == null ? "" : "; " + mismatch);
+            Level level = mismatch == null && !onBackup && "active".equals(status.path("state").asText("active")) ? Level.OK : Level.WARNING;
+            return new Report(level, words, plan, status, server, mismatch);
         } catch (RuntimeException e) {
-            return new Report(Level.ERROR, ErrorWords.of(e), null, null, null);
+            return Report.failed(ErrorWords.of(e));
         }
     }
 

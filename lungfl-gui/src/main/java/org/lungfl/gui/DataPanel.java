@@ -36,7 +36,7 @@ final class DataPanel extends JPanel {
     final JTextField siteDir;
     private final JButton importButton = Ui.primary("import", "Import");
     private final JLabel summary = Ui.value("importSummary", " ");
-    private final DefaultTableModel rows = new DefaultTableModel(new String[] {"Patient (cache key)", "Label", "Slices", "Series", "Warnings"}, 0) {
+    private final DefaultTableModel rows = new DefaultTableModel(new String[] {"Patient", "Label", "Slices", "Series", "Warnings"}, 0) {
         @Override public boolean isCellEditable(int r, int c) {
             return false;
         }
@@ -58,31 +58,27 @@ final class DataPanel extends JPanel {
                 .row("Site folder", Ui.pathPicker(siteDir, true, null, null))
                 .wide(Ui.row(importButton))
                 .wide(summary);
-        JPanel source = Ui.card("Local data", "Imported with the federation's plan into the site folder's cache; patients already there are skipped,"
-                + " so an import can be cancelled and resumed.", form);
+        JPanel source = Ui.card("Local data", "Imported with the federation's plan; patients already in the cache are skipped.", form);
 
         table.setName("patients");
         table.setRowHeight(26);
         table.setAutoCreateRowSorter(true);
         table.setSelectionMode(ListSelectionModel.SINGLE_SELECTION);
-        table.getColumnModel().getColumn(0).setPreferredWidth(150);
-        table.getColumnModel().getColumn(1).setPreferredWidth(70);
-        table.getColumnModel().getColumn(2).setPreferredWidth(50);
-        table.getColumnModel().getColumn(3).setPreferredWidth(260);
-        table.getColumnModel().getColumn(4).setPreferredWidth(160);
+        int[] widths = {120, 85, 55, 230, 150};
+        for (int i = 0; i < widths.length; i++) table.getColumnModel().getColumn(i).setPreferredWidth(widths[i]);
         table.getSelectionModel().addListSelectionListener(e -> {
             if (!e.getValueIsAdjusting()) showSelected();
         });
         JScrollPane scroll = new JScrollPane(table);
-        JPanel patients = Ui.card("Patients", "Shown by cache key only: no name, ID or date leaves the DICOM files.", scroll);
+        JPanel patients = Ui.card("Patients", "By cache key only: no name, ID or date is shown.", scroll);
 
         JPanel left = new JPanel(new BorderLayout(0, 12));
         left.add(source, BorderLayout.NORTH);
         left.add(patients, BorderLayout.CENTER);
         left.setMinimumSize(new Dimension(420, 300));
-        JPanel right = Ui.card("Scan", "Wheel or slider: slices · drag: window/level · click: move the other view", viewer);
+        JPanel right = Ui.card("Scan", "Wheel or slider: slices  ·  drag: window/level  ·  click: move the other view", viewer);
         JSplitPane split = new JSplitPane(JSplitPane.HORIZONTAL_SPLIT, left, right);
-        split.setResizeWeight(0.45);
+        split.setResizeWeight(0.5);
         split.setBorder(BorderFactory.createEmptyBorder(14, 14, 14, 14));
         split.setContinuousLayout(true);
         add(split, BorderLayout.CENTER);

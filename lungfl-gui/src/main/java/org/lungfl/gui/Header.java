@@ -2,16 +2,13 @@ package org.lungfl.gui;
 
 import java.awt.BorderLayout;
 import java.awt.Color;
-import java.awt.Dimension;
 import java.awt.FlowLayout;
 import java.awt.Graphics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import javax.swing.BorderFactory;
-import javax.swing.Box;
 import javax.swing.BoxLayout;
 import javax.swing.JButton;
-import javax.swing.JComponent;
 import javax.swing.JLabel;
 import javax.swing.JPanel;
 
@@ -20,7 +17,6 @@ import javax.swing.JPanel;
  * light/dark switch, and, while a backup server is in use, an amber banner saying which and since when.
  */
 final class Header extends JPanel {
-    private final Dot dot = new Dot();
     private final JLabel status = Ui.value("connectionIndicator", "not connected");
     private final JLabel site = Ui.muted(" ");
     private final JLabel banner = Ui.value("failoverBanner", " ");
@@ -43,12 +39,14 @@ final class Header extends JPanel {
         title.add(site);
         top.add(title, BorderLayout.WEST);
 
+        // The light is the label's icon, so it stays next to the words; long words end in "…" (the tooltip has them whole).
+        status.setIcon(new Dot());
+        status.setIconTextGap(8);
+        status.setHorizontalAlignment(JLabel.RIGHT);
+        status.setToolTipText("not connected");
+        top.add(status, BorderLayout.CENTER);
         JPanel right = new JPanel(new FlowLayout(FlowLayout.RIGHT, 10, 6));
         right.setOpaque(false);
-        right.add(dot);
-        status.setToolTipText("the connection to the federation's server");
-        right.add(status);
-        right.add(Box.createHorizontalStrut(8));
         theme.putClientProperty("JButton.buttonType", "roundRect");
         theme.addActionListener(e -> {
             toggleTheme.run();
@@ -77,7 +75,12 @@ final class Header extends JPanel {
     void indicator(ConnectionCheck.Level l, String words) {
         level = l;
         status.setText(words);
-        dot.repaint();
+        status.setToolTipText(words);
+        status.repaint();
+    }
+
+    ConnectionCheck.Level level() {
+        return level;
     }
 
     /** Shows the failover banner, or hides it for null. */
@@ -89,6 +92,10 @@ final class Header extends JPanel {
         revalidate();
     }
 
+    boolean isBannerVisible() {
+        return bannerBox.isVisible();
+    }
+
     @Override
     public void updateUI() {
         super.updateUI();
@@ -97,21 +104,23 @@ final class Header extends JPanel {
     }
 
     /** The coloured light. */
-    private final class Dot extends JComponent {
-        Dot() {
-            setPreferredSize(new Dimension(14, 14));
-            setName("connectionDot");
+    private final class Dot implements javax.swing.Icon {
+        @Override public int getIconWidth() {
+            return 14;
         }
 
-        @Override
-        protected void paintComponent(Graphics g0) {
+        @Override public int getIconHeight() {
+            return 14;
+        }
+
+        @Override public void paintIcon(java.awt.Component c, Graphics g0, int x, int y) {
             Graphics2D g = (Graphics2D) g0.create();
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            Color c = Theme.colour(level);
-            g.setColor(Theme.tint(c));
-            g.fillOval(0, 0, 14, 14);
-            g.setColor(c);
-            g.fillOval(3, 3, 8, 8);
+            Color col = Theme.colour(level);
+            g.setColor(Theme.tint(col));
+            g.fillOval(x, y, 14, 14);
+            g.setColor(col);
+            g.fillOval(x + 3, y + 3, 8, 8);
             g.dispose();
         }
     }

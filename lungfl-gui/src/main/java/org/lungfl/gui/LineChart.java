@@ -37,7 +37,7 @@ final class LineChart {
     LineChart(String name, String emptyText, String xTitle, String leftTitle, String rightTitle, double rightMin, double rightMax) {
         chart = new XYChartBuilder().width(420).height(240).xAxisTitle(xTitle).yAxisTitle(leftTitle).build();
         Styler s = chart.getStyler();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         chart.getStyler().setChartTitleVisible(false);
         chart.getStyler().setPlotBorderVisible(false);

@@ -77,6 +77,7 @@ public final class MainWindow extends JFrame {
         session.listen(() -> header.site("site " + (session.connection != null ? session.connection.clientId() : "not connected")
                 + "  ·  " + settings.siteFolder() + (session.plan == null ? "" : "  ·  plan " + session.plan.name())));
         session.changed();
+        SwingUtilities.invokeLater(tabs::requestFocusInWindow);
         if (launch.connectAtStart()) {
             serverPanel.prefill(launch.server(), launch.backups(), path(launch.tokenFile()), path(launch.caFile()), launch.clientId());
             SwingUtilities.invokeLater(serverPanel::connect);

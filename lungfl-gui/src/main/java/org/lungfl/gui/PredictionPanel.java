@@ -91,7 +91,7 @@ final class PredictionPanel extends JPanel {
                 .row("", Ui.pathPicker(folder, true, null, null))
                 .row("Model", model)
                 .wide(Ui.row(predict));
-        JPanel choose = Ui.card("Study and model", "The model reads the study with the plan's preprocessing; nothing leaves this computer.", form);
+        JPanel choose = Ui.card("Study and model", "Read with the plan's preprocessing; nothing leaves this computer.", form);
 
         gauge.setName("probabilityGauge");
         gauge.setPreferredSize(new Dimension(260, 10));

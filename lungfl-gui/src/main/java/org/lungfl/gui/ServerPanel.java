@@ -48,6 +48,7 @@ final class ServerPanel extends JPanel {
         }
     };
     private final StatusPoller poller;
+    private ConnectionCheck.Report lastReport;
     private volatile boolean showing;
 
     ServerPanel(SiteSession session, Header header) {
@@ -70,8 +71,9 @@ final class ServerPanel extends JPanel {
                 .wide(Ui.row(connect, checkStatus))
                 .wide(result);
         result.putClientProperty("FlatLaf.styleClass", "medium");
-        JPanel connection = Ui.card("Connection", "The federation's server, and a backup to use when it does not answer. Port 5000 and http unless given.", form);
+        JPanel connection = Ui.card("Connection", "The federation's server, and backups to use when it does not answer. Port 5000 and http unless given.", form);
 
+        updated.setName("updatedAt");
         queue.setName("queueBar");
         queue.setStringPainted(true);
         queue.setString("– / –");
@@ -146,17 +148,16 @@ final class ServerPanel extends JPanel {
         try {
             c = Connection.of(s.server, s.backups, s.tokenFile, s.caFile, s.clientId);
         } catch (RuntimeException e) {
-            show(new ConnectionCheck.Report(ConnectionCheck.Level.ERROR, ErrorWords.of(e), null, null, null));
+            show(ConnectionCheck.Report.failed(ErrorWords.of(e)));
             session.log.add("connect: " + ErrorWords.of(e));
             return;
         }
-        var site = session.site();
-        var local = new ConnectionCheck.Local(safe(site::cacheFingerprint), session.local == null ? null : session.local.planFingerprint());
-        header.indicator(ConnectionCheck.Level.NONE, "connecting to " + c.primary() + "…");
-        result.setText("connecting…");
+        var local = new ConnectionCheck.Local(session.cacheFingerprint, session.local == null ? null : session.local.planFingerprint());
+        live(ConnectionCheck.Level.NONE, "connecting to " + c.primary() + "…");
         connect.setEnabled(false);
         session.jobs.start("Connect", ctx -> ConnectionCheck.run(c, session.watch, local), report -> {
             show(report);
+            lastReport = report;
             if (report.plan() != null) {
                 session.connection = c;
                 session.connected = true;
@@ -175,13 +176,18 @@ final class ServerPanel extends JPanel {
             }
             session.log.add("connect: " + report.words());
             session.changed();
-        }, words -> show(new ConnectionCheck.Report(ConnectionCheck.Level.ERROR, words, null, null, null)));
+        }, words -> show(ConnectionCheck.Report.failed(words)));
     }
 
     private void show(ConnectionCheck.Report r) {
-        result.setText(r.words());
-        result.setForeground(Theme.colour(r.level()));
-        header.indicator(r.level(), r.words());
+        live(r.level(), r.words());
+    }
+
+    /** The connection in words, under the Connect button and in the header: always the latest truth. */
+    private void live(ConnectionCheck.Level level, String words) {
+        result.setText(words);
+        result.setForeground(level == ConnectionCheck.Level.NONE ? javax.swing.UIManager.getColor("Label.foreground") : Theme.colour(level));
+        header.indicator(level, words);
     }
 
     private void showStatus(JsonNode s) {
@@ -202,15 +208,16 @@ final class ServerPanel extends JPanel {
         header.failover(session.watch.banner(ZoneId.systemDefault()));
         if (session.connected) {
             boolean backup = session.watch.onBackup();
-            header.indicator(backup ? ConnectionCheck.Level.WARNING : ConnectionCheck.Level.OK,
+            String mismatch = lastReport == null ? null : lastReport.mismatch();
+            live(backup || mismatch != null ? ConnectionCheck.Level.WARNING : ConnectionCheck.Level.OK,
                     (backup ? "connected to backup " + session.watch.using() : "connected to primary")
-                            + (session.plan == null ? "" : ", plan " + session.plan.name()) + (v.role().equals("primary") ? "" : " · " + v.role()));
+                            + (session.plan == null ? "" : ", plan " + session.plan.name()) + (mismatch == null ? "" : "; " + mismatch));
         }
     }
 
     private void statusFailed(String words) {
         updated.setText("no answer at " + HH_MM_SS.format(session.clock.instant().atZone(ZoneId.systemDefault())) + ": " + words);
-        header.indicator(ConnectionCheck.Level.ERROR, words);
+        live(ConnectionCheck.Level.ERROR, words);
         header.failover(session.watch.banner(ZoneId.systemDefault()));
     }
 
@@ -225,13 +232,5 @@ final class ServerPanel extends JPanel {
 
     void shutdown() {
         poller.shutdown();
-    }
-
-    private static String safe(java.util.function.Supplier<String> s) {
-        try {
-            return s.get();
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 }

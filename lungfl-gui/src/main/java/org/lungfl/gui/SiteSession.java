@@ -33,6 +33,8 @@ final class SiteSession {
     GlobalModel global;
     LocalUpdate local;
     List<PatientRow> patients = List.of();
+    /** Preprocessing fingerprint of the cache's patients (null: none, or mixed). */
+    String cacheFingerprint;
     /** Set by the Prediction page. */
     boolean studyChosen;
     /** Asks the server for its status now (set by the Server page). */
@@ -68,8 +70,10 @@ final class SiteSession {
         local = s.savedLocal().orElse(null);
         try {
             patients = s.patients();
+            cacheFingerprint = s.cacheFingerprint();
         } catch (RuntimeException unreadable) {
             patients = List.of();
+            cacheFingerprint = null;
             log.add("the site folder's cache cannot be read: " + ErrorWords.of(unreadable));
         }
         changed();
@@ -80,9 +84,10 @@ final class SiteSession {
     }
 
     SiteState state() {
-        boolean imported = plan != null && !patients.isEmpty() && site().cacheFits(plan);
-        boolean localReady = local != null && (plan == null || plan.fingerprint().equals(local.planFingerprint()));
-        return new SiteState(connected, plan != null, dataChosen(), imported, localReady, global != null || local != null, studyChosen, jobs.busy());
+        boolean imported = plan != null && !patients.isEmpty() && plan.preprocessFingerprint().equals(cacheFingerprint);
+        boolean localFits = local != null && (plan == null || plan.fingerprint().equals(local.planFingerprint()));
+        return new SiteState(connected, plan != null, dataChosen(), imported, local != null, localFits, global != null || local != null, studyChosen,
+                jobs.busy());
     }
 
     void listen(Runnable r) {

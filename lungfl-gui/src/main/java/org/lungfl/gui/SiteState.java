@@ -8,13 +8,14 @@ package org.lungfl.gui;
  * @param planKnown the federation's plan is known (from the server, or the copy kept from the last connection)
  * @param dataChosen a DICOM folder and a labels CSV are chosen
  * @param dataImported the site's cache holds patients preprocessed under the plan
- * @param localModel a locally trained model is ready to send
+ * @param localModel a locally trained model exists
+ * @param localModelFitsPlan it was trained under the plan known now
  * @param modelForPrediction a global or local model exists
  * @param studyChosen a patient or a DICOM folder is chosen on the Prediction page
  * @param busy a long operation is running (one at a time: the CPU and DJL's one training per process)
  */
 public record SiteState(boolean connected, boolean planKnown, boolean dataChosen, boolean dataImported, boolean localModel,
-        boolean modelForPrediction, boolean studyChosen, boolean busy) {
+        boolean localModelFitsPlan, boolean modelForPrediction, boolean studyChosen, boolean busy) {
 
     public enum Action { CONNECT, CHECK_STATUS, IMPORT, TRAIN, SEND, DOWNLOAD, FEDERATE, PREDICT, CANCEL }
 
@@ -31,7 +32,8 @@ public record SiteState(boolean connected, boolean planKnown, boolean dataChosen
                     : !dataChosen ? "choose the DICOM folder and the labels CSV" : null;
             case TRAIN -> !planKnown ? "connect to the server first: its plan says what to train"
                     : !dataImported ? "import the data first" : null;
-            case SEND -> !connected ? "connect to the server first" : !localModel ? "train locally first" : null;
+            case SEND -> !connected ? "connect to the server first" : !localModel ? "train locally first"
+                    : !localModelFitsPlan ? "the local model was trained under another plan than the server's: train again first" : null;
             case DOWNLOAD -> connected ? null : "connect to the server first";
             case FEDERATE -> !connected ? "connect to the server first" : !dataChosen ? "choose the DICOM folder and the labels CSV on the Data page" : null;
             case PREDICT -> !planKnown ? "connect to the server first: its plan says how to read a study"

@@ -42,7 +42,7 @@ public record StatusView(int queueSize, int capacity, String queue, String clien
         String words = switch (role + "/" + state) {
             case "primary/active" -> "primary";
             case "primary/catching_up" -> "primary, catching up from its backup (uploads wait)";
-            case "backup/standby" -> "backup, standing by (the primary is up)";
+            case "backup/standby" -> "backup, standing by (it takes over when its primary stays unreachable)";
             case "backup/active" -> "backup, active: it took over from the primary";
             case "backup/catching_up" -> "backup, catching up";
             default -> role + ", " + state.replace('_', ' ');
@@ -52,7 +52,7 @@ public record StatusView(int queueSize, int capacity, String queue, String clien
         if (peer.isObject() && peer.has("healthy") && !peer.path("healthy").asBoolean(true)) {
             words += "; its " + ("backup".equals(role) ? "primary" : "backup") + " does not answer";
         }
-        if (!s.path("accepting_uploads").asBoolean(true) && !words.contains("uploads")) words += "; not taking uploads now";
+        if (!s.path("accepting_uploads").asBoolean(true) && !"standby".equals(state) && !words.contains("uploads")) words += "; not taking uploads now";
         return words;
     }
 

@@ -36,6 +36,7 @@ public final class Theme {
         UIManager.put("Table.showHorizontalLines", true);
         UIManager.put("Table.intercellSpacing", new java.awt.Dimension(0, 1));
         UIManager.put("TitlePane.unifiedBackground", true);
+        UIManager.put("TextComponent.selectAllOnFocusPolicy", "never");
         apply(darkMode);
     }
 

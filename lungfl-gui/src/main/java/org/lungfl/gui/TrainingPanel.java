@@ -73,7 +73,7 @@ final class TrainingPanel extends JPanel {
                 .wide(sendResult)
                 .wide(Ui.row(download))
                 .wide(globalModel);
-        JPanel localCard = Ui.card("This site's model", "Train on the imported patients, send the weights (never the scans), fetch the federation's model.",
+        JPanel localCard = Ui.card("This site's model", "Trains on this site's patients; only weights are sent, never scans.",
                 local);
 
         runLog.setName("runLog");
@@ -87,15 +87,14 @@ final class TrainingPanel extends JPanel {
                 .row("Rounds", Ui.row(rounds, federate))
                 .wide(federationResult)
                 .wide(logScroll);
-        JPanel fedCard = Ui.card("Federated training", "Each round: download the global model, import new patients, train, validate, send, wait for the next"
-                + " global model.", fed);
+        JPanel fedCard = Ui.card("Federated training", "Per round: download, train, validate, send, wait for the next global model.", fed);
 
         JPanel top = new JPanel(new GridLayout(1, 2, 12, 0));
         top.add(localCard);
         top.add(fedCard);
         JPanel charts = new JPanel(new GridLayout(1, 2, 12, 0));
         charts.add(Ui.card("Local training", "Loss (left) and validation AUC (right) per epoch", localChart.component()));
-        charts.add(Ui.card("Federated rounds", "This site's validation AUC (left) and the global model's version (right) per round",
+        charts.add(Ui.card("Federated rounds", "This site's validation AUC (left), the global version (right)",
                 roundsChart.component()));
 
         JPanel grid = new JPanel(new GridBagLayout());

@@ -11,9 +11,9 @@ import org.lungfl.server.ServerConfig;
 import org.lungfl.server.TokenStore;
 
 /** Real servers on loopback ports for the desktop client's tests, with tokens written to files as an operator hands them out. */
-final class Servers {
+public final class Servers {
     /** The tiny plan with another HU window: same tensors, another preprocessing, so another fingerprint. */
-    static final FederationPlan OTHER_PLAN = FederationPlan.parse(TinyFederation.PLAN_JSON.replace("\"tiny\"", "\"tiny-b\"")
+    public static final FederationPlan OTHER_PLAN = FederationPlan.parse(TinyFederation.PLAN_JSON.replace("\"tiny\"", "\"tiny-b\"")
             .replace("[-1000.0, 400.0]", "[-1000.0, 300.0]").getBytes(), "tiny-b");
 
     private Servers() {}

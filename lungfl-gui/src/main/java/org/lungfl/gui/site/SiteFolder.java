@@ -115,13 +115,6 @@ public record SiteFolder(Path dir) {
         return rows;
     }
 
-    /** Whether the cache holds patients preprocessed under {@code plan} (and none under another). */
-    public boolean cacheFits(FederationPlan plan) {
-        if (!hasCache()) return false;
-        var entries = Manifest.read(cache()).patients().values();
-        return !entries.isEmpty() && entries.stream().allMatch(e -> plan.preprocessFingerprint().equals(e.preprocessFingerprint()));
-    }
-
     /** The preprocessing fingerprint of the cache's patients, or null (no cache, or mixed). */
     public String cacheFingerprint() {
         if (!hasCache()) return null;

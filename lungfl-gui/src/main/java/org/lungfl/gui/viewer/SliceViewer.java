@@ -50,21 +50,25 @@ public final class SliceViewer extends JPanel {
         mediastinum.setName(name + ".mediastinum");
         setOpaque(false);
 
-        JPanel tools = new JPanel(new FlowLayout(FlowLayout.LEFT, 6, 0));
+        JPanel tools = new JPanel(new BorderLayout(12, 0));
         tools.setOpaque(false);
+        JPanel presetBox = new JPanel(new FlowLayout(FlowLayout.LEFT, 6, 0));
+        presetBox.setOpaque(false);
         ButtonGroup presets = new ButtonGroup();
         for (JToggleButton b : new JToggleButton[] {lung, mediastinum}) {
             b.putClientProperty("JButton.buttonType", "roundRect");
             presets.add(b);
-            tools.add(b);
+            presetBox.add(b);
         }
+        tools.add(presetBox, BorderLayout.WEST);
         lung.setSelected(true);
         lung.setToolTipText("lung window: W 1500, L −600");
         mediastinum.setToolTipText("mediastinum (soft-tissue) window: W 350, L 50");
         lung.addActionListener(e -> setWindow(WindowLevel.LUNG));
         mediastinum.addActionListener(e -> setWindow(WindowLevel.MEDIASTINUM));
         info.putClientProperty("FlatLaf.styleClass", "small");
-        tools.add(info);
+        info.setHorizontalAlignment(JLabel.RIGHT);
+        tools.add(info, BorderLayout.CENTER);
         add(tools, BorderLayout.NORTH);
 
         JPanel views = new JPanel(new GridLayout(1, 2, 6, 0));
@@ -206,8 +210,8 @@ public final class SliceViewer extends JPanel {
             syncing = true;
             slider.setValue(sliceNumber());
             syncing = false;
-            info.setText(String.format(Locale.ROOT, "%s   ·   slice %d / %d   ·   %s", window.describe(), sliceNumber(), volume.depth(),
-                    volume.description()));
+            info.setText(String.format(Locale.ROOT, "%s   ·   slice %d / %d", window.describe(), sliceNumber(), volume.depth()));
+            info.setToolTipText(volume.description());
         } else {
             info.setText(window.describe());
         }
