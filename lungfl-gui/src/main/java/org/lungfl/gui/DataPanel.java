@@ -35,6 +35,8 @@ final class DataPanel extends JPanel {
     final JTextField labelsCsv;
     final JTextField siteDir;
     private final JButton importButton = Ui.primary("import", "Import");
+    private final JButton findings = Ui.button("showFindings", "Predict this patient");
+    private java.util.function.Consumer<String> predict = key -> {};
     private final JLabel summary = Ui.value("importSummary", " ");
     private final DefaultTableModel rows = new DefaultTableModel(new String[] {"Patient", "Label", "Slices", "Series", "Warnings"}, 0) {
         @Override public boolean isCellEditable(int r, int c) {
@@ -76,7 +78,15 @@ final class DataPanel extends JPanel {
         left.add(source, BorderLayout.NORTH);
         left.add(patients, BorderLayout.CENTER);
         left.setMinimumSize(new Dimension(420, 300));
-        JPanel right = Ui.card("Scan", "Wheel or slider: slices  ·  drag: window/level  ·  click: move the other view", viewer);
+        JPanel viewerBox = new JPanel(new BorderLayout(0, 8));
+        viewerBox.setOpaque(false);
+        viewerBox.add(viewer, BorderLayout.CENTER);
+        viewerBox.add(Ui.row(findings), BorderLayout.SOUTH);
+        findings.addActionListener(e -> {
+            String key = selectedKey();
+            if (key != null) predict.accept(key);
+        });
+        JPanel right = Ui.card("Scan", "Wheel or slider: slices  ·  drag: window/level  ·  click: move the other view", viewerBox);
         JSplitPane split = new JSplitPane(JSplitPane.HORIZONTAL_SPLIT, left, right);
         split.setResizeWeight(0.5);
         split.setBorder(BorderFactory.createEmptyBorder(14, 14, 14, 14));
@@ -114,9 +124,22 @@ final class DataPanel extends JPanel {
         else session.changed();
     }
 
+    /** What "Predict this patient" does with the selected patient's key (the window opens the Prediction page). */
+    void onPredict(java.util.function.Consumer<String> action) {
+        predict = action;
+    }
+
+    private String selectedKey() {
+        int viewRow = table.getSelectedRow();
+        return viewRow < 0 ? null : (String) rows.getValueAt(table.convertRowIndexToModel(viewRow), 0);
+    }
+
     private void refresh() {
         SiteState st = session.state();
         Ui.enable(importButton, st.whyNot(SiteState.Action.IMPORT), "preprocess the patients into the site folder's cache");
+        SiteState withStudy = new SiteState(st.connected(), st.planKnown(), st.dataChosen(), st.dataImported(), st.localModel(),
+                st.localModelFitsPlan(), st.modelForPrediction(), selectedKey() != null, st.busy());
+        Ui.enable(findings, withStudy.whyNot(SiteState.Action.PREDICT), "the model's cancer probability and findings for this patient");
         if (!sameRows(session.patients)) {
             rows.setRowCount(0);
             for (PatientRow r : session.patients) {
@@ -173,9 +196,9 @@ final class DataPanel extends JPanel {
     }
 
     private void showSelected() {
-        int viewRow = table.getSelectedRow();
-        if (viewRow < 0) return;
-        String key = (String) rows.getValueAt(table.convertRowIndexToModel(viewRow), 0);
+        String key = selectedKey();
+        refresh();
+        if (key == null) return;
         Path dicom = Path.of(session.settings.dicomDir);
         Path cache = session.site().cache();
         viewer.clear("Loading patient " + key + "…");

@@ -37,6 +37,10 @@ public final class MainWindow extends JFrame {
         trainingPanel = new TrainingPanel(session);
         predictionPanel = new PredictionPanel(session);
         session.refreshStatus = () -> serverPanel.refreshStatus();
+        dataPanel.onPredict(key -> {
+            showPage("Prediction");
+            predictionPanel.predictPatient(key);
+        });
 
         tabs.setName("pages");
         tabs.putClientProperty("JTabbedPane.tabAreaInsets", new java.awt.Insets(0, 10, 0, 10));
@@ -55,6 +59,14 @@ public final class MainWindow extends JFrame {
         root.add(tabs, BorderLayout.CENTER);
         root.add(new TaskBar(session.jobs), BorderLayout.SOUTH);
         setContentPane(root);
+        // Ctrl+Q (Cmd+Q on a Mac) closes the window like its close button: settings are saved, a running job is stopped.
+        int menu = java.awt.Toolkit.getDefaultToolkit().getMenuShortcutKeyMaskEx();
+        root.getInputMap(javax.swing.JComponent.WHEN_IN_FOCUSED_WINDOW).put(javax.swing.KeyStroke.getKeyStroke(java.awt.event.KeyEvent.VK_Q, menu), "quit");
+        root.getActionMap().put("quit", new javax.swing.AbstractAction() {
+            @Override public void actionPerformed(java.awt.event.ActionEvent e) {
+                dispose();
+            }
+        });
         setMinimumSize(new Dimension(980, 680));
         setDefaultCloseOperation(WindowConstants.DISPOSE_ON_CLOSE);
         addWindowListener(new WindowAdapter() {

@@ -55,6 +55,8 @@ final class PredictionPanel extends JPanel {
         }
     };
     private final JTable findingsTable = new JTable(findings);
+    private final JLabel noFindings = new JLabel("No prediction yet", JLabel.CENTER);
+    private final JPanel findingsCards = new JPanel(new java.awt.CardLayout());
     final SliceViewer viewer = new SliceViewer("predictionViewer");
 
     PredictionPanel(SiteSession session) {
@@ -115,7 +117,12 @@ final class PredictionPanel extends JPanel {
         JPanel list = new JPanel(new BorderLayout(0, 4));
         list.setOpaque(false);
         list.add(new JLabel("Findings (click one to go to it)"), BorderLayout.NORTH);
-        list.add(fs, BorderLayout.CENTER);
+        noFindings.setName("noFindings");
+        noFindings.setForeground(Theme.muted());
+        findingsCards.setOpaque(false);
+        findingsCards.add(noFindings, "none");
+        findingsCards.add(fs, "list");
+        list.add(findingsCards, BorderLayout.CENTER);
         list.add(note, BorderLayout.SOUTH);
         resultBody.add(list, BorderLayout.CENTER);
         JPanel result = Ui.card("Result", "A research model's output: not a diagnosis.", resultBody);
@@ -171,18 +178,20 @@ final class PredictionPanel extends JPanel {
         return out;
     }
 
-    /** Chooses a patient of the Data page (for tests and the Data page's double-click). */
-    void choosePatient(String key) {
+    /** Chooses a patient of the Data page and predicts at once ("Predict this patient" there). */
+    void predictPatient(String key) {
         fromPatient.setSelected(true);
         patient.setSelectedItem(key);
         choiceChanged();
+        if (predict.isEnabled()) predict();
     }
 
     private void predict() {
         FederationPlan plan = session.plan;
         String choice = (String) model.getSelectedItem();
         boolean global = choice != null && choice.startsWith("Global");
-        Weights weights = global ? session.global.weights() : session.local.weights();
+        var globalModel = session.global;
+        var localModel = session.local;
         String modelName = global ? "global model version " + session.global.version() : "local model";
         boolean byKey = fromPatient.isSelected();
         String key = (String) patient.getSelectedItem();
@@ -193,6 +202,8 @@ final class PredictionPanel extends JPanel {
         probability.setText("…");
         gauge.setValue(0);
         note.setText(" ");
+        noFindings.setText("Reading the study…");
+        ((java.awt.CardLayout) findingsCards.getLayout()).show(findingsCards, "none");
         findings.setRowCount(0);
         viewer.clear("Reading the study…");
         session.jobs.start("Predict", ctx -> {
@@ -200,13 +211,16 @@ final class PredictionPanel extends JPanel {
             StopSignal stop = ctx.stop();
             ViewerVolume v = StudyLoader.load(study, stop, (done, total) -> ctx.progress("reading the study: " + done + " / " + total, done, total));
             ctx.progress("running the " + modelName, 0, 0);
+            Weights weights = global ? globalModel.weights() : localModel.weights();
             Prediction p = Predictor.forPlan(plan).predict(plan, weights, study, v, stop);
             return new Shown(v, p);
         }, shown -> {
             Prediction p = shown.prediction();
             probability.setText(String.format(Locale.ROOT, "%.1f %%", p.probability() * 100));
             gauge.setValue((int) Math.round(p.probability() * 1000));
-            note.setText(p.findings().isEmpty() ? p.note() : p.findings().size() + " finding(s); " + p.note());
+            note.setText(p.findings().isEmpty() ? " " : p.findings().size() + " finding(s); " + p.note());
+            noFindings.setText("<html><center>No findings to show:<br>" + p.note() + "</center></html>");
+            ((java.awt.CardLayout) findingsCards.getLayout()).show(findingsCards, p.findings().isEmpty() ? "none" : "list");
             int i = 0;
             for (Finding f : p.findings()) {
                 double[] mm = shown.volume().patientMm(f.z(), f.y(), f.x());

@@ -140,6 +140,9 @@ public final class DesktopScenario {
         awaitCondition("dragging changed window and level", () -> !label("dataViewer.info").contains("W 350  L 50"), 10);
         window.toggleButton("dataViewer.lung").click();
         awaitText("dataViewer.info", "W 1500  L -600", 10);
+        Component coronal = find("dataViewer.coronal");
+        robot.click(coronal, new Point(coronal.getWidth() / 2, coronal.getHeight() / 2 - 40));
+        awaitCondition("a click on the coronal view moved the axial slice headwards", () -> sliceNumber() < 20, 10);
         shot("data");
 
         step("train locally for 1 epoch: a chart point, a local model from version 0");
@@ -208,6 +211,14 @@ public final class DesktopScenario {
         awaitText("predictionViewer.info", "slice", 10);
         shot("prediction");
 
+        step("from the Data page: predict the selected patient");
+        page("Data");
+        window.table("patients").selectRows(2);
+        window.button("showFindings").click();
+        awaitCondition("the Prediction page opened", () -> edt(() -> frame.tabs.getSelectedIndex()) == 3, 10);
+        awaitCondition("the patient's prediction is in the log", () -> edt(() -> frame.session.log.text())
+                .contains("prediction for patient site-1-0003 with the global model version 3: cancer probability "), 120);
+
         step("the primary dies: the window says it uses the backup, since when and why");
         page("Server");
         primary.close();
@@ -267,6 +278,10 @@ public final class DesktopScenario {
         window.textBox("tokenFile").setText(token);
         awaitCondition("Connect enabled", () -> edt(() -> window.button("connect").target().isEnabled()), 30);
         window.button("connect").click();
+    }
+
+    private int sliceNumber() {
+        return edt(() -> frame.dataPanel.viewer.sliceNumber());
     }
 
     private boolean busy() {

@@ -11,13 +11,14 @@ import org.lungfl.core.weights.Weights;
  * validation metrics (DESIGN.md). Sending the same bytes again is recognised by the server as a
  * duplicate, so "Send update" can always be pressed again safely.
  */
-public record LocalUpdate(byte[] safetensors, String updateId, long baseVersion, long samples, String planFingerprint) {
+public record LocalUpdate(byte[] safetensors, String updateId, long baseVersion, long samples, String planFingerprint,
+        Map<String, String> metadata) {
     public static LocalUpdate of(byte[] safetensors, String source) {
         Map<String, String> m;
         try {
-            m = SafeTensors.read(safetensors).metadata();
+            m = Map.copyOf(SafeTensors.read(safetensors).metadata());
             return new LocalUpdate(safetensors, require(m, "update_id", source), Long.parseLong(require(m, "base_version", source)),
-                    Long.parseLong(require(m, "num_samples", source)), require(m, "plan_fingerprint", source));
+                    Long.parseLong(require(m, "num_samples", source)), require(m, "plan_fingerprint", source), m);
         } catch (NumberFormatException e) {
             throw new UserFacingException(source + ": not a LungFL update (" + e.getMessage() + ")", e);
         } catch (RuntimeException e) {
@@ -28,10 +29,6 @@ public record LocalUpdate(byte[] safetensors, String updateId, long baseVersion,
 
     public Weights weights() {
         return SafeTensors.read(safetensors).weights();
-    }
-
-    public Map<String, String> metadata() {
-        return SafeTensors.read(safetensors).metadata();
     }
 
     private static String require(Map<String, String> m, String key, String source) {
