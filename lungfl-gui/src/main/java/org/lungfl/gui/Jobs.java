@@ -153,7 +153,7 @@ public final class Jobs {
         Context ctx = current;
         if (ctx == null) return;
         ctx.stop.raise();
-        ctx.log(ctx.title + ": cancelling...");
+        ctx.log(ctx.title.toLowerCase(java.util.Locale.ROOT) + ": cancelling…");
         Timer t = new Timer(INTERRUPT_AFTER_MS, e -> {
             Thread th = ctx.thread;
             if (current == ctx && th != null) th.interrupt();

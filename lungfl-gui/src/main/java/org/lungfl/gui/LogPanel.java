@@ -21,6 +21,8 @@ final class LogPanel extends JPanel {
         super(new BorderLayout());
         text.setName("log");
         text.setEditable(false);
+        text.setLineWrap(true);
+        text.setWrapStyleWord(true);
         text.setFont(Ui.mono());
         text.setMargin(new java.awt.Insets(8, 10, 8, 10));
         session.log.listen(line -> {

@@ -161,8 +161,12 @@ final class PredictionPanel extends JPanel {
             else if (!keys.isEmpty()) patient.setSelectedIndex(0);
         }
         List<String> models = new java.util.ArrayList<>();
-        if (session.global != null) models.add("Global model, version " + session.global.version());
-        if (session.local != null) models.add("Local model, trained from version " + session.local.baseVersion());
+        // only models made under the plan: another plan's model would read the study differently
+        var plan = session.plan;
+        if (session.global != null && (plan == null || session.global.fits(plan))) models.add("Global model, version " + session.global.version());
+        if (session.local != null && (plan == null || plan.fingerprint().equals(session.local.planFingerprint()))) {
+            models.add("Local model, trained from version " + session.local.baseVersion());
+        }
         if (!models.equals(itemsOf(modelChoices))) {
             modelChoices.removeAllElements();
             modelChoices.addAll(models);

@@ -86,7 +86,8 @@ final class SiteSession {
     SiteState state() {
         boolean imported = plan != null && !patients.isEmpty() && plan.preprocessFingerprint().equals(cacheFingerprint);
         boolean localFits = local != null && (plan == null || plan.fingerprint().equals(local.planFingerprint()));
-        return new SiteState(connected, plan != null, dataChosen(), imported, local != null, localFits, global != null || local != null, studyChosen,
+        boolean globalFits = global != null && (plan == null || global.fits(plan));
+        return new SiteState(connected, plan != null, dataChosen(), imported, local != null, localFits, globalFits || localFits, studyChosen,
                 jobs.busy());
     }
 

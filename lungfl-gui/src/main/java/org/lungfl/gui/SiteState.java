@@ -10,7 +10,7 @@ package org.lungfl.gui;
  * @param dataImported the site's cache holds patients preprocessed under the plan
  * @param localModel a locally trained model exists
  * @param localModelFitsPlan it was trained under the plan known now
- * @param modelForPrediction a global or local model exists
+ * @param modelForPrediction a global or local model made under the plan known now exists
  * @param studyChosen a patient or a DICOM folder is chosen on the Prediction page
  * @param busy a long operation is running (one at a time: the CPU and DJL's one training per process)
  */
@@ -37,7 +37,7 @@ public record SiteState(boolean connected, boolean planKnown, boolean dataChosen
             case DOWNLOAD -> connected ? null : "connect to the server first";
             case FEDERATE -> !connected ? "connect to the server first" : !dataChosen ? "choose the DICOM folder and the labels CSV on the Data page" : null;
             case PREDICT -> !planKnown ? "connect to the server first: its plan says how to read a study"
-                    : !modelForPrediction ? "download the global model or train locally first"
+                    : !modelForPrediction ? "download the global model or train locally first (under the server's plan)"
                     : !studyChosen ? "choose a patient or a DICOM folder" : null;
             default -> throw new IllegalArgumentException(a.toString());
         };

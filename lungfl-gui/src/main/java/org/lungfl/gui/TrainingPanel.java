@@ -24,7 +24,6 @@ import org.lungfl.client.FederatedTrainingCycle;
 import org.lungfl.client.FlClient;
 import org.lungfl.core.metrics.BinaryMetrics;
 import org.lungfl.core.plan.FederationPlan;
-import org.lungfl.core.weights.SafeTensors;
 import org.lungfl.gui.site.Exchange;
 import org.lungfl.gui.site.GlobalModel;
 import org.lungfl.gui.site.LocalTraining;
@@ -162,7 +161,7 @@ final class TrainingPanel extends JPanel {
         int n = (Integer) epochs.getValue();
         SiteFolder site = session.site();
         GlobalModel start = session.global;
-        if (start != null && !fits(start, plan)) {
+        if (start != null && !start.fits(plan)) {
             session.log.add("the downloaded global model belongs to another plan: training starts from the plan's initial model (version 0)");
             start = null;
         }
@@ -196,11 +195,6 @@ final class TrainingPanel extends JPanel {
                     Double.isNaN(v.auc()) ? "n/a" : String.format(Locale.ROOT, "%.3f", v.auc()), v.count()));
             session.changed();
         }, words -> session.log.error("train locally", words));
-    }
-
-    private static boolean fits(GlobalModel g, FederationPlan plan) {
-        String fp = SafeTensors.read(g.safetensors()).metadata().get("plan_fingerprint");
-        return fp == null || fp.equals(plan.fingerprint());
     }
 
     private void sendUpdate() {

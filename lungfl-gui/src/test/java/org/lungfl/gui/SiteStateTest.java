@@ -39,7 +39,7 @@ class SiteStateTest {
         SiteState imported = state(true, true, true, true, false, false, false, false, false);
         assertThat(imported.can(Action.TRAIN)).isTrue();
         assertThat(imported.whyNot(Action.SEND)).isEqualTo("train locally first");
-        assertThat(imported.whyNot(Action.PREDICT)).isEqualTo("download the global model or train locally first");
+        assertThat(imported.whyNot(Action.PREDICT)).isEqualTo("download the global model or train locally first (under the server's plan)");
         SiteState trained = state(true, true, true, true, true, true, true, false, false);
         assertThat(trained.can(Action.SEND)).isTrue();
         assertThat(trained.whyNot(Action.PREDICT)).isEqualTo("choose a patient or a DICOM folder");

@@ -34,7 +34,7 @@ public final class Exchange {
 
     public static GlobalModel download(FlClient client, SiteFolder site) {
         FlClient.Model m = client.downloadGlobalModel();
-        GlobalModel g = new GlobalModel(m.version(), m.safetensors(), Instant.now());
+        GlobalModel g = GlobalModel.of(m.version(), m.safetensors(), Instant.now());
         site.saveGlobal(g);
         return g;
     }

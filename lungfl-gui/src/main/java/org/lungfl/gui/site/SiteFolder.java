@@ -76,7 +76,7 @@ public record SiteFolder(Path dir) {
         try {
             byte[] b = Files.readAllBytes(f);
             String v = SafeTensors.read(b).metadata().get("version");
-            return v == null ? Optional.empty() : Optional.of(new GlobalModel(Long.parseLong(v), b, Files.getLastModifiedTime(f).toInstant()));
+            return v == null ? Optional.empty() : Optional.of(GlobalModel.of(Long.parseLong(v), b, Files.getLastModifiedTime(f).toInstant()));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
