@@ -91,11 +91,6 @@ public final class FlClient {
         return this;
     }
 
-    /** Every server of the list, primary first. */
-    public List<URI> servers() {
-        return servers.stream().map(ServerConnection::server).toList();
-    }
-
     /** The server that answered last. */
     public URI server() {
         return servers.get(current).server();

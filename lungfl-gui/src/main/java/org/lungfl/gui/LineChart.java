@@ -88,20 +88,16 @@ final class LineChart {
         panel.repaint();
     }
 
-    /** Replaces a series' points (the exact per-epoch losses once a run finished). */
-    void set(String name, int axis, double[] xs, double[] ys) {
-        Series s = series.get(name);
-        if (s != null) {
-            s.x().clear();
-            s.y().clear();
-        }
-        for (int i = 0; i < xs.length; i++) add(name, axis, xs[i], ys[i]);
-    }
-
     void clear() {
         for (String n : new ArrayList<>(chart.getSeriesMap().keySet())) chart.removeSeries(n);
         series.clear();
         ((CardLayout) cards.getLayout()).show(cards, "empty");
+    }
+
+    /** The last value of the named series, NaN when it has none. */
+    double last(String name) {
+        Series s = series.get(name);
+        return s == null || s.y().isEmpty() ? Double.NaN : s.y().get(s.y().size() - 1);
     }
 
     int points(String name) {

@@ -185,9 +185,6 @@ final class TrainingPanel extends JPanel {
             }
         }, ctx.stop()), r -> {
             session.local = r.update();
-            double[] xs = new double[r.epochLoss().length];
-            for (int i = 0; i < xs.length; i++) xs[i] = i + 1;
-            localChart.set(LOSS, 0, xs, r.epochLoss());
             BinaryMetrics v = r.validation();
             session.log.add(String.format(Locale.ROOT, "train locally: done in %.0f s on %d patients (%d for validation); update %s is ready to send",
                     r.seconds(), r.trainPatients(), r.validationPatients(), r.update().updateId()));

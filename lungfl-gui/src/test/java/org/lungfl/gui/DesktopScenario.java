@@ -206,6 +206,9 @@ public final class DesktopScenario {
         window.button("train").click();
         awaitText("localModel", "local model from global version 3", 180);
         assertThat(edt(() -> frame.trainingPanel.localChart.points(TrainingPanel.LOSS))).isEqualTo(5);
+        // the chart's last loss is the one the local model reports (LocalTrainer's weighted epoch mean)
+        String lastLoss = edt(() -> String.format(java.util.Locale.ROOT, "%.3f", frame.trainingPanel.localChart.last(TrainingPanel.LOSS)));
+        assertThat(label("localModel")).contains("loss " + lastLoss);
         shot("training");
 
         step("predict on a full-size DICOM folder with global model version 3");

@@ -55,15 +55,17 @@ public final class LocalTraining {
             long t0 = System.nanoTime();
             BinaryMetrics[] lastValidation = new BinaryMetrics[1];
             double[] sum = new double[1];
+            int n = split.train().size(), batchSize = Math.min(t.batchSize(), n);
             LocalTrainer.Report report = new LocalTrainer(model, options).train(split.train(), (epoch, batch, batches, loss) -> {
                 stop.check();
                 listener.batch(epoch, epochs, batch, batches, loss);
-                sum[0] += loss;
+                // the epoch's loss as LocalTrainer reports it: batch losses weighted by batch size (the last one may be short)
+                sum[0] += loss * (batch < batches ? batchSize : n - (batches - 1) * batchSize);
                 if (batch == batches) {
                     // Scored between two steps of the same trainer: inference mode, running BatchNorm statistics, no gradients.
                     lastValidation[0] = split.validation().isEmpty() ? null
                             : Evaluator.evaluate(model, split.validation(), t.batchSize()).metrics();
-                    listener.epoch(epoch, epochs, sum[0] / batches, lastValidation[0] == null ? Double.NaN : lastValidation[0].auc());
+                    listener.epoch(epoch, epochs, sum[0] / n, lastValidation[0] == null ? Double.NaN : lastValidation[0].auc());
                     sum[0] = 0;
                 }
             });
