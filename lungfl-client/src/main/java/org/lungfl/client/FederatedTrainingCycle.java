@@ -37,9 +37,12 @@ import org.lungfl.model.TrainingOptions;
  * latest state.
  */
 public final class FederatedTrainingCycle {
-    static final String PENDING = "pending-update.safetensors";
-    static final String LOCAL_MODEL = "local-model.safetensors";
-    static final String GLOBAL_MODEL = "global-model.safetensors";
+    /** In the output folder: an update written before it is sent, removed once a server acknowledged it. */
+    public static final String PENDING = "pending-update.safetensors";
+    /** In the output folder: the latest locally trained model, with its update's metadata. */
+    public static final String LOCAL_MODEL = "local-model.safetensors";
+    /** In the output folder: the latest global model downloaded. */
+    public static final String GLOBAL_MODEL = "global-model.safetensors";
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * DJL's PyTorch engine allows one gradient collector per process, so clients sharing a JVM (the
@@ -230,7 +233,7 @@ public final class FederatedTrainingCycle {
     }
 
     /** The metrics JSON of DESIGN.md's {@code __metadata__.metrics}: aggregate numbers only, never patient data. */
-    static String metricsJson(RoundRecord r) {
+    public static String metricsJson(RoundRecord r) {
         ObjectNode n = JSON.createObjectNode();
         n.put("train_loss", r.trainLoss());
         n.put("train_samples", r.trainSamples());
@@ -252,7 +255,7 @@ public final class FederatedTrainingCycle {
     }
 
     /** Written under a temporary name, fsynced and renamed: a kill never leaves half a file. */
-    static void save(Path target, byte[] bytes) {
+    public static void save(Path target, byte[] bytes) {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {

@@ -41,7 +41,8 @@ public record LocalData(List<LabelledVolume> train, List<LabelledVolume> validat
         return CachedDataset.read(cacheDir, plan);
     }
 
-    private static DatasetImporter.Summary importInto(FederationPlan plan, Path dicomDir, Path labelsCsv, Path cacheDir, int threads,
+    /** Imports the archive into the cache (patients already there are not decoded again) and says what it did. */
+    public static DatasetImporter.Summary importInto(FederationPlan plan, Path dicomDir, Path labelsCsv, Path cacheDir, int threads,
             Listener listener) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
             Thread t = new Thread(r, "lungfl-import");

@@ -42,6 +42,10 @@ final class ServerConnection {
         return server;
     }
 
+    void health() {
+        send(request("/health").GET());
+    }
+
     FederationPlan plan() {
         return FederationPlan.parse(send(request("/plan").GET()).body(), server + "/plan");
     }

@@ -101,20 +101,31 @@ public final class DatasetImporter {
         Run run = new Run(labels, labelByKey, manifest, cacheDir);
         listener.started(folders.size());
         int done = 0;
-        for (Path folder : folders) {
-            String folderName = folder.getFileName().toString();
-            try {
-                run.patient(folder);
-            } catch (UserFacingException e) {
-                run.skipped.add(new Manifest.Skip(folderName, e.getMessage()));
-            } catch (RuntimeException e) {
-                // A bug or an unforeseen input must cost one patient, not the whole import.
-                run.skipped.add(new Manifest.Skip(folderName, "internal error: " + e));
-            } catch (IOException e) {
-                throw new UserFacingException(cacheDir + ": cannot write: " + e.getMessage(), e);
-            } finally {
-                listener.patientDone(++done, folders.size(), run.slices);
+        try {
+            for (Path folder : folders) {
+                String folderName = folder.getFileName().toString();
+                try {
+                    run.patient(folder);
+                } catch (UserFacingException e) {
+                    run.skipped.add(new Manifest.Skip(folderName, e.getMessage()));
+                } catch (RuntimeException e) {
+                    // A bug or an unforeseen input must cost one patient, not the whole import.
+                    run.skipped.add(new Manifest.Skip(folderName, "internal error: " + e));
+                } catch (IOException e) {
+                    throw new UserFacingException(cacheDir + ": cannot write: " + e.getMessage(), e);
+                } finally {
+                    listener.patientDone(++done, folders.size(), run.slices);
+                }
             }
+        } catch (RuntimeException stopped) {
+            // A listener that ends the run early (the desktop client's Cancel): the manifest keeps every
+            // patient imported so far, so the next run resumes instead of starting over.
+            try {
+                manifest.lastRunSkipped(run.skipped);
+            } catch (IOException e) {
+                stopped.addSuppressed(e);
+            }
+            throw stopped;
         }
         List<Manifest.Skip> skipped = new ArrayList<>(earlySkips);
         skipped.addAll(run.skipped);
