@@ -222,6 +222,8 @@ public final class AggregationService implements Closeable {
         synchronized (this) {
             if (seen.contains(key)) return duplicate(u, address);
         }
+        // Validated aggregate numbers (never patient data), audited so that a client's last reported metrics survive a restart.
+        JsonNode metrics = u.metrics() == null ? null : JSON.readTree(u.metrics());
         Path staged = queue.stage(body);
         List<QueuedUpdate> batch = null;
         int size;
@@ -246,6 +248,7 @@ public final class AggregationService implements Closeable {
             ObjectNode e = AuditLog.event("received");
             e.put("seq", seq).put("client_id", q.clientId()).put("update_id", q.updateId()).put("num_samples", q.numSamples())
                     .put("base_version", q.baseVersion()).put("address", address).put("bytes", body.length);
+            if (metrics != null) e.set("metrics", metrics);
             audit.append(e, true);
             if (older != null) {
                 waiting.remove(older.seq());

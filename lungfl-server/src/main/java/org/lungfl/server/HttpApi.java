@@ -51,7 +51,7 @@ final class HttpApi {
         return peer;
     }
 
-    void routes(Javalin app) {
+    void routes(Javalin app) throws IOException {
         app.get("/health", guard(ctx -> json(ctx, 200, JSON.createObjectNode().put("status", "ok"))));
         app.post("/upload", guard(this::upload));
         app.get("/download", guard(this::download));
@@ -107,6 +107,8 @@ final class HttpApi {
             requireAdmin(ctx);
             json(ctx, 200, JSON.createObjectNode().put("cleared", service.clear()));
         }));
+        // The coordinator's page at GET / and the JSON it reads (clients, events): its own class.
+        new Dashboard(service, config, this::authenticate, this::guard).routes(app);
         app.exception(ApiException.class, (e, ctx) -> error(ctx, e));
         app.exception(Exception.class, (e, ctx) -> {
             LoggerFactory.getLogger(HttpApi.class).error("{} {} failed", ctx.method(), ctx.path(), e);
@@ -287,7 +289,7 @@ final class HttpApi {
         json(ctx, e.status(), JSON.createObjectNode().put("error", e.error()).put("detail", e.detail()));
     }
 
-    private static void json(Context ctx, int status, ObjectNode body) {
+    static void json(Context ctx, int status, ObjectNode body) {
         try {
             send(ctx, status, "application/json", JSON.writeValueAsBytes(body));
         } catch (IOException e) {
@@ -295,7 +297,7 @@ final class HttpApi {
         }
     }
 
-    private static void send(Context ctx, int status, String type, byte[] bytes) {
+    static void send(Context ctx, int status, String type, byte[] bytes) {
         ctx.status(status).contentType(type).result(bytes);
         ctx.attribute("out", (long) bytes.length);
     }

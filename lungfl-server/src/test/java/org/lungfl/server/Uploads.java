@@ -52,6 +52,13 @@ final class Uploads {
         return SafeTensors.write(constant(fill, 3), meta(client, updateId, samples, base));
     }
 
+    /** An update reporting {@code metrics} (a JSON object, e.g. {@code {"val_auc":0.71}}). */
+    static byte[] update(String client, String updateId, long samples, long base, float fill, String metrics) {
+        Map<String, String> m = meta(client, updateId, samples, base);
+        m.put("metrics", metrics);
+        return SafeTensors.write(constant(fill, 3), m);
+    }
+
     static HttpResponse<String> post(String url, String path, byte[] body, String token) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
