@@ -14,6 +14,9 @@ import org.lungfl.core.plan.FederationPlan;
  * that accumulates O(K²) numbers before the combining pass. docs/aggregation.md has the rules.
  */
 public interface AggregationStrategy {
+    /** The most values a driver hands a round at once (64 KB of floats): rules size their buffers for it. */
+    int SLICE = 1 << 14;
+
     String name();
 
     /** Plans the round that turns global version {@code currentVersion} into the next one. */

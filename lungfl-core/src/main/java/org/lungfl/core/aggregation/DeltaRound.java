@@ -53,7 +53,7 @@ abstract class DeltaRound implements AggregationStrategy.Round {
     @Override
     public final void floats(AggregationStrategy.Inputs in, float[] out, int n) {
         deltas.load(in, n);
-        if (step.length < n) step = new double[n];
+        if (step.length < n) step = new double[Math.max(n, AggregationStrategy.SLICE)];
         double[] s = step;
         Arrays.fill(s, 0, n, 0.0);
         combine(deltas, in, s, n);

@@ -33,9 +33,10 @@ final class DeltaSlices {
     /** Reads the slice of every update and version: each input once, because returned arrays are reused. */
     void load(AggregationStrategy.Inputs in, int n) {
         if (n > capacity) {
-            capacity = n;
-            for (int i = 0; i < delta.length; i++) delta[i] = new float[n];
-            versions.replaceAll((v, old) -> new float[n]);
+            // Once, at the drivers' slice size, rather than again for each larger tensor.
+            int c = capacity = Math.max(n, AggregationStrategy.SLICE);
+            for (int i = 0; i < delta.length; i++) delta[i] = new float[c];
+            versions.replaceAll((v, old) -> new float[c]);
         }
         for (Map.Entry<Long, float[]> e : versions.entrySet()) System.arraycopy(in.versionFloats(e.getKey()), 0, e.getValue(), 0, n);
         for (int i = 0; i < delta.length; i++) {

@@ -57,13 +57,18 @@ public final class GaussianNoise {
         }
         return new DoubleSupplier() {
             private final byte[] zeros = new byte[8192];
-            private final ByteBuffer block = ByteBuffer.allocate(8192).position(8192);
+            private final byte[] keystream = new byte[8192];
+            private final ByteBuffer block = ByteBuffer.wrap(keystream).position(8192);
             private double spare = Double.NaN;
 
             private double uniform() {
                 if (!block.hasRemaining()) {
+                    try {
+                        if (aes.update(zeros, 0, zeros.length, keystream, 0) != keystream.length) throw new IllegalStateException("short AES block");
+                    } catch (javax.crypto.ShortBufferException e) {
+                        throw new IllegalStateException(e);
+                    }
                     block.clear();
-                    block.put(aes.update(zeros)).flip();
                 }
                 // 53 random bits → (0, 1]: never 0, so the logarithm below is finite.
                 return ((block.getLong() >>> 11) + 1) * 0x1.0p-53;

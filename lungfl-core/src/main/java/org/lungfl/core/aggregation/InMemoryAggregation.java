@@ -12,9 +12,6 @@ import org.lungfl.core.weights.Weights;
  * the same {@link AggregationStrategy.Round} over files instead, with the same two passes.
  */
 public final class InMemoryAggregation {
-    /** The server's slice: 16 K values. */
-    public static final int SLICE = 1 << 14;
-
     private InMemoryAggregation() {}
 
     /**
@@ -23,12 +20,13 @@ public final class InMemoryAggregation {
      */
     public static Weights aggregate(AggregationStrategy strategy, long currentVersion, Map<Long, Weights> versions,
             List<Weights> updates, List<Contribution> contributions) {
-        return aggregate(strategy, currentVersion, versions, updates, contributions, SLICE);
+        return aggregate(strategy, currentVersion, versions, updates, contributions, AggregationStrategy.SLICE);
     }
 
     /** As above, in slices of {@code slice} values: a small slice exercises the slicing on small arrays. */
     public static Weights aggregate(AggregationStrategy strategy, long currentVersion, Map<Long, Weights> versions,
             List<Weights> updates, List<Contribution> contributions, int slice) {
+        if (slice < 1 || slice > AggregationStrategy.SLICE) throw new IllegalArgumentException("slice must be in [1, " + AggregationStrategy.SLICE + "]");
         if (updates.size() != contributions.size()) throw new IllegalArgumentException("one contribution per update");
         AggregationStrategy.Round round = strategy.begin(currentVersion, contributions);
         Weights current = versions.get(currentVersion);

@@ -55,9 +55,10 @@ final class ServerOptimizer implements AggregationStrategy {
             @Override
             protected void combine(DeltaSlices d, Inputs in, double[] step, int n) {
                 if (avg.length < n) {
-                    avg = new double[n];
-                    m = new float[n];
-                    s = new float[n];
+                    int c = Math.max(n, SLICE);
+                    avg = new double[c];
+                    m = new float[c];
+                    s = new float[c];
                 }
                 java.util.Arrays.fill(avg, 0, n, 0.0);
                 mr.add(d, avg, n);
