@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import org.lungfl.core.UserFacingException;
+import org.lungfl.core.aggregation.LocalTensors;
 import org.lungfl.core.metrics.BinaryMetrics;
 import org.lungfl.core.plan.FederationPlan;
 import org.lungfl.core.weights.SafeTensors;
@@ -119,7 +120,7 @@ public final class FederatedTrainingCycle {
                     data.imported().skipped().size()));
             int epochs = options.epochs() == null ? plan.train().epochsPerRound() : options.epochs();
             FlClient.Model global = client.downloadGlobalModel();
-            try (LungModel model = LungModel.of(plan, global.weights())) {
+            try (LungModel model = LungModel.of(plan, ownStatistics(plan, global.weights()))) {
                 for (int round = 1; round <= rounds; round++) {
                     stop.check();
                     global = client.downloadGlobalModel();
@@ -143,7 +144,8 @@ public final class FederatedTrainingCycle {
         COMPUTE.lock();
         try {
             stop.check();
-            model.load(global.weights());
+            // FedBN: the site's BatchNorm statistics stay in its model (docs/aggregation.md).
+            model.load(plan.aggregation().fedbn() ? LocalTensors.keepLocal(global.weights(), model.weights()) : global.weights());
             // A different shuffle each version, and each site its own.
             long seed = plan.seed() * 1_000_003L + global.version() * 7919L + client.clientId().hashCode();
             FederationPlan.Train t = plan.train();
@@ -160,6 +162,23 @@ public final class FederatedTrainingCycle {
                     validation, seconds, Instant.now());
         } finally {
             COMPUTE.unlock();
+        }
+    }
+
+    /**
+     * Under FedBN, a restarted site resumes with the BatchNorm statistics of its last update
+     * ({@code local-model.safetensors}, if made for this plan); otherwise it has none but the global's.
+     */
+    private Weights ownStatistics(FederationPlan plan, Weights global) {
+        Path last = options.outDir().resolve(LOCAL_MODEL);
+        if (!plan.aggregation().fedbn() || !Files.exists(last)) return global;
+        try {
+            SafeTensors.Contents c = SafeTensors.read(Files.readAllBytes(last));
+            if (!plan.fingerprint().equals(c.metadata().get("plan_fingerprint"))) return global;
+            return LocalTensors.keepLocal(global, c.weights());
+        } catch (IOException | RuntimeException e) {
+            listener.message(last + " unreadable (" + e.getMessage() + "): starting from the global model's BatchNorm statistics");
+            return global;
         }
     }
 
