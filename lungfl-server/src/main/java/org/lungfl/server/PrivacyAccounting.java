@@ -70,6 +70,7 @@ final class PrivacyAccounting {
         if (rounds > 0) {
             m.put(SUM, Double.toString(sum));
             m.put(ROUNDS, Long.toString(rounds));
+            if (dp == null && previous.containsKey(DELTA)) m.put(DELTA, previous.get(DELTA));
         }
         return m;
     }
@@ -104,14 +105,15 @@ final class PrivacyAccounting {
         if (dp == null && !used) return null;
         ObjectNode n = JSON.createObjectNode();
         n.put("mechanism", "DP-FedAvg: Gaussian noise on the sum of clipped deltas").put("enabled", dp != null);
-        if (dp != null) n.put("noise_multiplier", dp.noiseMultiplier()).put("clip_norm", dp.clipNorm()).put("delta", dp.delta());
+        if (dp != null) n.put("noise_multiplier", dp.noiseMultiplier()).put("clip_norm", dp.clipNorm());
         n.put("sampling_rate", 1.0).put("adjacency", "one site's update added or removed (zeroed)");
         Map<String, String> last = byVersion.isEmpty() ? Map.of() : byVersion.lastEntry().getValue();
         long rounds = Long.parseLong(last.getOrDefault(ROUNDS, "0"));
         double sum = Double.parseDouble(last.getOrDefault(SUM, "0"));
+        // The plan's δ; with DP switched off since, the δ of the last DP round.
         double delta = dp != null ? dp.delta() : Double.parseDouble(last.getOrDefault(DELTA, Double.toString(AggregationOptions.DifferentialPrivacy.DEFAULT_DELTA)));
         n.put("version", latestVersion).put("dp_rounds", rounds).put("rounds_without_dp", roundsWithoutDp)
-                .put("epsilon", RdpAccountant.gaussianEpsilon(sum, delta)).put("epsilon_delta", delta);
+                .put("epsilon", RdpAccountant.gaussianEpsilon(sum, delta)).put("delta", delta);
         return n;
     }
 }
