@@ -225,6 +225,12 @@ public final class FederatedTrainingCycle {
     private long send(Path pending, byte[] body, long base) {
         FlClient.UploadResult ack = client.upload(body);
         delete(pending);
+        if (ack.quarantined() != null) {
+            // Kept by the server but not averaged: the site goes on with the next global model.
+            listener.message(String.format("update %s was quarantined by %s and will not be aggregated: %s", ack.updateId(), client.server(),
+                    ack.quarantined()));
+            return awaitVersionAfter(base);
+        }
         listener.message(String.format("update %s %s by %s: queue %d/%d%s", ack.updateId(), ack.duplicate() ? "was already accepted" : "accepted",
                 client.server(), ack.queueSize(), ack.capacity(), ack.aggregated() ? ", aggregated into version " + ack.globalVersion() : ""));
         return ack.globalVersion() > base ? ack.globalVersion() : awaitVersionAfter(base);
