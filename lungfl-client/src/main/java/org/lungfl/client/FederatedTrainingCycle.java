@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import org.lungfl.core.UserFacingException;
+import org.lungfl.core.aggregation.LocalTensors;
 import org.lungfl.core.metrics.BinaryMetrics;
 import org.lungfl.core.plan.FederationPlan;
 import org.lungfl.core.weights.SafeTensors;
@@ -122,7 +123,7 @@ public final class FederatedTrainingCycle {
                     data.imported().skipped().size()));
             int epochs = options.epochs() == null ? plan.train().epochsPerRound() : options.epochs();
             FlClient.Model global = client.downloadGlobalModel();
-            try (LungModel model = LungModel.of(plan, global.weights())) {
+            try (LungModel model = LungModel.of(plan, ownStatistics(plan, global.weights()))) {
                 for (int round = 1; round <= rounds; round++) {
                     stop.check();
                     global = client.downloadGlobalModel();
@@ -146,7 +147,8 @@ public final class FederatedTrainingCycle {
         COMPUTE.lock();
         try {
             stop.check();
-            model.load(global.weights());
+            // FedBN: the site's BatchNorm statistics stay in its model (docs/aggregation.md).
+            model.load(plan.aggregation().fedbn() ? LocalTensors.keepLocal(global.weights(), model.weights()) : global.weights());
             // A different shuffle each version, and each site its own.
             long seed = plan.seed() * 1_000_003L + global.version() * 7919L + client.clientId().hashCode();
             FederationPlan.Train t = plan.train();
@@ -163,6 +165,23 @@ public final class FederatedTrainingCycle {
                     validation, seconds, Instant.now());
         } finally {
             COMPUTE.unlock();
+        }
+    }
+
+    /**
+     * Under FedBN, a restarted site resumes with the BatchNorm statistics of its last update
+     * ({@code local-model.safetensors}, if made for this plan); otherwise it has none but the global's.
+     */
+    private Weights ownStatistics(FederationPlan plan, Weights global) {
+        Path last = options.outDir().resolve(LOCAL_MODEL);
+        if (!plan.aggregation().fedbn() || !Files.exists(last)) return global;
+        try {
+            SafeTensors.Contents c = SafeTensors.read(Files.readAllBytes(last));
+            if (!plan.fingerprint().equals(c.metadata().get("plan_fingerprint"))) return global;
+            return LocalTensors.keepLocal(global, c.weights());
+        } catch (IOException | RuntimeException e) {
+            listener.message(last + " unreadable (" + e.getMessage() + "): starting from the global model's BatchNorm statistics");
+            return global;
         }
     }
 
@@ -209,6 +228,12 @@ public final class FederatedTrainingCycle {
     private long send(Path pending, byte[] body, long base) {
         FlClient.UploadResult ack = client.upload(body);
         delete(pending);
+        if (ack.quarantined() != null) {
+            // Kept by the server but not averaged: the site goes on with the next global model.
+            listener.message(String.format("update %s was quarantined by %s and will not be aggregated: %s", ack.updateId(), client.server(),
+                    ack.quarantined()));
+            return awaitVersionAfter(base);
+        }
         listener.message(String.format("update %s %s by %s: queue %d/%d%s", ack.updateId(), ack.duplicate() ? "was already accepted" : "accepted",
                 client.server(), ack.queueSize(), ack.capacity(), ack.aggregated() ? ", aggregated into version " + ack.globalVersion() : ""));
         return ack.globalVersion() > base ? ack.globalVersion() : awaitVersionAfter(base);

@@ -33,8 +33,12 @@ public final class FlClient {
         }
     }
 
-    /** The server's acknowledgement of an upload (DESIGN.md, {@code POST /upload}). */
-    public record UploadResult(String updateId, boolean duplicate, int queueSize, int capacity, boolean aggregated, long globalVersion) {}
+    /**
+     * The server's acknowledgement of an upload (DESIGN.md, {@code POST /upload}); {@code quarantined}
+     * is the server's reason when its update screening kept the update out of aggregation, else null.
+     */
+    public record UploadResult(String updateId, boolean duplicate, int queueSize, int capacity, boolean aggregated, long globalVersion,
+            String quarantined) {}
 
     /** What a site sends with its weights; travels in the safetensors {@code __metadata__}. */
     public record Update(String updateId, long numSamples, long baseVersion, String planFingerprint, String metricsJson) {}

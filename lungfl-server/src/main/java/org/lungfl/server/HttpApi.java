@@ -179,10 +179,12 @@ final class HttpApi {
         ctx.attribute("client", u.clientId());
         lastSeen.put(u.clientId(), Instant.now());
         AggregationService.Accepted a = service.accept(u, body, ctx.ip());
-        metrics.upload(a.duplicate() ? "duplicate" : "accepted");
-        json(ctx, 200, JSON.createObjectNode().put("accepted", true).put("update_id", a.updateId()).put("duplicate", a.duplicate())
+        metrics.upload(a.quarantined() != null ? "quarantined" : a.duplicate() ? "duplicate" : "accepted");
+        ObjectNode r = JSON.createObjectNode().put("accepted", a.quarantined() == null).put("update_id", a.updateId()).put("duplicate", a.duplicate())
                 .put("queue_size", a.queueSize()).put("capacity", service.capacity()).put("aggregated", a.aggregated())
-                .put("global_version", a.globalVersion()));
+                .put("global_version", a.globalVersion());
+        if (a.quarantined() != null) r.put("quarantined", true).put("reason", a.quarantined());
+        json(ctx, 200, r);
     }
 
     /** The body, refused with 413 as soon as it is known to be over the limit (before reading it all). */
@@ -246,6 +248,8 @@ final class HttpApi {
         n.put("rounds_completed", s.roundsCompleted());
         n.put("last_aggregation_at", s.lastAggregationAt() == null ? null : s.lastAggregationAt().toString());
         n.set("validation", service.validation().latest(s.globalVersion()));
+        n.set("screening", service.screening().status());
+        n.set("privacy", service.privacy().status(s.globalVersion()));
         if (peer == null) n.put("role", "primary").put("state", "active").put("accepting_uploads", true).putNull("peer");
         else peer.status(n);
         n.put("auth", config.open() ? "open" : "tokens");
