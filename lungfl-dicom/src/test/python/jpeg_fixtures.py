@@ -43,6 +43,15 @@ def density(rows, cols, seed):
     return np.clip(img, 0, 1)
 
 
+def padded_disc(n, seed):
+    """A signed CT disc: -2000 padding outside the field of view, soft tissue, a bone ring up to 3000."""
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:n, 0:n]
+    r = np.hypot(x - n / 2, y - n / 2)
+    img = np.where(r < n / 2 - 1, 1024 + rng.normal(0, 40, (n, n)), -2000)
+    return np.round(np.where((r > n / 2 - 3) & (r < n / 2 - 1), 3000, img)).astype(np.int64)
+
+
 def write_native(path, pixels, bits_allocated, bits_stored, signed, slope=1.0, intercept=0.0, rgb=False):
     ds = Dataset()
     meta = FileMetaDataset()
@@ -204,6 +213,11 @@ def cases():
     for p in range(1, 8):
         yield f"dcmtk_lossless_p{p}_s12_29x19", lossless, ("dcmcjpeg",), (lambda p: lambda o, w, n: dicom_case(
             o, w, n, s12(19, 29, 20 + p), 16, 12, True, ["dcmcjpeg", "+el", "+sv", str(p)], lossless, True))(p)
+    # Seeds chosen so that DCMTK's entropy-coded data ends on a byte boundary and its even-length fill
+    # byte 0xFF precedes EOI: TwelveMonkeys 3.14 dropped the last sample of exactly these (issue 12).
+    for p, seed in ((1, 8), (7, 5)):
+        yield f"dcmtk_lossless_p{p}_s16_fill_16x16", lossless, ("dcmcjpeg",), (lambda p, seed: lambda o, w, n: dicom_case(
+            o, w, n, padded_disc(16, seed), 16, 16, True, ["dcmcjpeg", "+el", "+sv", str(p)], lossless, True, 1.0, -1024.0))(p, seed)
     yield "gdcm_lossless_s16_37x23", sv1, ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, s16(23, 37, 30), 16, 16, True, ["gdcmconv", "--jpeg"], sv1, True)
     yield "gdcm_lossless_u12_64x48", sv1, ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, u12(48, 64, 31), 16, 12, False, ["gdcmconv", "--jpeg"], sv1, True, 1.0, -1024.0)
     yield "gdcm_j2k_s16_37x23", j2k_ll, ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, s16(23, 37, 40), 16, 16, True, ["gdcmconv", "--j2k"], j2k_ll, True)

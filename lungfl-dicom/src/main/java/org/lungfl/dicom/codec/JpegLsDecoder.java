@@ -1,5 +1,7 @@
 package org.lungfl.dicom.codec;
 
+import java.util.function.Consumer;
+
 /**
  * JPEG-LS (ITU-T T.87 / ISO 14495-1) lossless and near-lossless decoder, transfer syntaxes
  * 1.2.840.10008.1.2.4.80 and .81.
@@ -25,7 +27,7 @@ public final class JpegLsDecoder implements FrameDecoder {
     public JpegLsDecoder() {}
 
     @Override
-    public int[] decode(byte[] frame, ImageDescriptor d) throws CodecException {
+    public int[] decode(byte[] frame, ImageDescriptor d, Consumer<String> warnings) throws CodecException {
         return new Parse(frame, d).run();
     }
 
