@@ -46,7 +46,7 @@ final class DicomBenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<Path> files = new ArrayList<>();
         List<byte[]> bytes = new ArrayList<>();
-        for (Path p : DicomPaths.expand(paths)) {
+        for (Path p : DicomPaths.expand(paths).files()) {
             byte[] b = Files.readAllBytes(p);
             DicomReader.read(b, p); // unreadable files stop the benchmark here, with the reason
             files.add(p);
