@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Simulated clients upload valid updates to a running server; shows the automatic FedAvg.")
 final class SimulateCommand implements Callable<Integer> {
-    @Option(names = "--server", required = true, description = "Server URL, e.g. http://127.0.0.1:5000")
+    @Option(names = "--server", required = true, description = "Server URL, for example http://127.0.0.1:5000.")
     URI server;
 
     @Option(names = "--clients", defaultValue = "12", description = "Number of simulated clients (default: ${DEFAULT-VALUE}).")
