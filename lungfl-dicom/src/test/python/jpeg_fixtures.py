@@ -179,6 +179,28 @@ def pillow_j2k_case(out, work, name, pixels, jp2, tile_size):
                f"Pillow/OpenJPEG jp2={jp2} tiles={tile_size}")
 
 
+def opj_narrow_case(out, work, name, pixels, code_bits, bits_stored):
+    """OpenJPEG's opj_compress on a PGM of code_bits precision, described to DICOM as BitsStored
+    bits_stored (nibabel's slicethickness_empty_string.dcm has a 10-bit code-stream, BitsStored 12)."""
+    src = os.path.join(work, name + ".pgm")
+    with open(src, "wb") as f:
+        f.write(f"P5\n{pixels.shape[1]} {pixels.shape[0]}\n{(1 << code_bits) - 1}\n".encode())
+        f.write(pixels.astype(">u2").tobytes())
+    j2k = os.path.join(work, name + ".j2k")
+    run("opj_compress", "-n", "3", "-i", src, "-o", j2k)
+    ds = Dataset()
+    ds.Rows, ds.Columns = pixels.shape
+    ds.SamplesPerPixel = 1
+    ds.BitsAllocated = 16
+    ds.BitsStored = bits_stored
+    ds.HighBit = bits_stored - 1
+    ds.PixelRepresentation = 0
+    ds.PhotometricInterpretation = "MONOCHROME2"
+    with open(j2k, "rb") as f:
+        write_case(out, name, f.read(), ds, "1.2.840.10008.1.2.4.90", True, pixels.reshape(-1), 1.0, 0.0, None,
+                   f"opj_compress ({code_bits}-bit PGM), BitsStored {bits_stored}")
+
+
 def available(tool):
     if tool == "pillow-openjpeg":
         try:
@@ -230,6 +252,8 @@ def cases():
     yield "pillow_jp2_u12_40x24", j2k_ll, ("pillow-openjpeg",), lambda o, w, n: pillow_j2k_case(o, w, n, u12(24, 40, 47), True, None)
     yield "pillow_j2k_tiles_u8_53x37", j2k_ll, ("pillow-openjpeg",), lambda o, w, n: pillow_j2k_case(o, w, n, u8(37, 53, 48), False, (16, 16))
     yield "pillow_jp2_tiles_u8_40x24", j2k_ll, ("pillow-openjpeg",), lambda o, w, n: pillow_j2k_case(o, w, n, u8(24, 40, 49), True, (16, 16))
+    yield "opj_j2k_p10_bs12_24x20", j2k_ll, ("opj_compress",), lambda o, w, n: opj_narrow_case(
+        o, w, n, np.round(d(20, 24, 60) * 1000).astype(np.int64), 10, 12)
     yield "cjpeg_restart_gray_100x70", base, ("cjpeg", "djpeg"), lambda o, w, n: pnm_case(o, w, n, u8(70, 100, 50), ["-grayscale", "-restart", "3B", "-quality", "85"])
     yield "cjpeg_restart_rows_gray_61x45", base, ("cjpeg", "djpeg"), lambda o, w, n: pnm_case(o, w, n, u8(45, 61, 51), ["-grayscale", "-restart", "1", "-optimize"])
     yield "cjpeg_restart_rgb_50x34", base, ("cjpeg", "djpeg"), lambda o, w, n: pnm_case(o, w, n, np.stack(

@@ -74,12 +74,13 @@ record JpegFrameHeader(int sof, int precision, int lines, int samplesPerLine, in
     }
 
     /**
-     * After EOI a DICOM fragment may hold zero bytes of padding (to an even length), nothing else:
-     * anything more means the fragments of two frames were joined or the stream was damaged.
+     * After EOI a DICOM fragment may hold padding to an even length (a zero byte, or a fill byte
+     * 0xFF as some writers put), nothing else: anything more means the fragments of two frames
+     * were joined or the stream was damaged.
      */
     static void checkTrailer(byte[] data, int p, String codec) throws CodecException {
         for (int i = p; i < data.length; i++) {
-            if (data[i] != 0) {
+            if (data[i] != 0 && data[i] != (byte) 0xFF) {
                 throw new CodecException(codec + ": " + (data.length - p) + " bytes after the EOI marker (data left over)");
             }
         }
