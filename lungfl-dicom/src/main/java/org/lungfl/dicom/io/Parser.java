@@ -22,6 +22,7 @@ final class Parser {
     private ByteBuffer b;
     private int end;
     private final List<String> warnings = new ArrayList<>();
+    private boolean oddFragmentSeen;
 
     Parser(ByteBuffer bytes, Path path) {
         this.b = bytes;
@@ -42,6 +43,9 @@ final class Parser {
         TransferSyntax ts;
         if (uid != null) {
             ts = TransferSyntax.of(uid).orElseThrow(() -> fail("unsupported transfer syntax UID " + printable(uid)));
+        } else if (pos == 0 && Bytes.u16(b, 0, true) == 0x0008 && explicitVrAt(0)) {
+            // a raw data set in explicit VR big endian (the only big endian syntax): group 0008 reads 0x0008 big endian
+            ts = TransferSyntax.EXPLICIT_VR_BIG_ENDIAN;
         } else {
             // No file meta (raw data set) or a meta group without the UID: the first element says which LE syntax.
             ts = explicitVrAt(pos) ? TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN : TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN;
@@ -82,7 +86,7 @@ final class Parser {
     private boolean looksLikeRawDataset() {
         if (end < 8) return false;
         int group = Bytes.u16(b, 0, false);
-        return group == 0x0002 || group == 0x0008;
+        return group == 0x0002 || group == 0x0008 || (Bytes.u16(b, 0, true) == 0x0008 && explicitVrAt(0));
     }
 
     private boolean explicitVrAt(int pos) {
@@ -210,7 +214,11 @@ final class Parser {
             if (itemTag != Tag.ITEM) throw fail("expected a fragment item in Pixel Data, found " + Tag.toString(itemTag) + " at byte " + pos);
             if (len == UNDEFINED) throw fail("Pixel Data fragment of undefined length at byte " + pos);
             if (len > limit - pos - 8) throw fail("Pixel Data fragment claims " + len + " bytes but only " + (limit - pos - 8) + " remain");
-            if ((len & 1) != 0) throw fail("odd Pixel Data fragment length " + len);
+            if ((len & 1) != 0 && !oddFragmentSeen) {
+                // PS3.5 A.4 wants even lengths; GDCM's own example 00191113.dcm has an odd one, and GDCM reads it
+                oddFragmentSeen = true;
+                warnings.add("Pixel Data fragment of odd length " + len + " at byte " + pos + " (PS3.5 A.4 requires even lengths)");
+            }
             if (botOffset < 0) {
                 botOffset = pos + 8;
                 botLength = (int) len;
