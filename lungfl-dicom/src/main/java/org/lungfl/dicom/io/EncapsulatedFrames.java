@@ -136,7 +136,31 @@ final class EncapsulatedFrames implements PixelFrames {
         if (v == null || v.length != d.samplesPerFrame())
             throw new DicomException(path, "frame " + (frame + 1) + ": decoder returned " + (v == null ? 0 : v.length)
                     + " samples, expected " + d.samplesPerFrame());
+        warnAboveBitsStored(v, frame);
         PixelFrames.normalize(v, d.bitsStored(), d.signed());
         return v;
+    }
+
+    /**
+     * DCMTK codes 12-bit data as 16-bit JPEG, so a sample's bits above BitsStored are not pixel
+     * data and the pipeline masks them off. A decoded sample whose high bits are neither zero nor
+     * the sign extension of a signed sample therefore came from a damaged stream (a desynchronised
+     * predictor drifts out of range) or from a writer that stored overlay bits there: either way
+     * worth saying, once per file.
+     */
+    private void warnAboveBitsStored(int[] v, int frame) {
+        int bits = d.bitsStored();
+        if (bits >= 32) return;
+        int count = 0;
+        for (int x : v) {
+            int high = x >> (bits - 1); // the sign bit and everything above it
+            if ((x >>> bits) != 0 && !(d.signed() && (high == -1 || high == (0xFFFF >> (bits - 1)) || high == (0xFF >> (bits - 1))))) {
+                count++;
+            }
+        }
+        if (count > 0) {
+            warnings.accept("frame " + (frame + 1) + ": " + count + " decoded samples have bits set above BitsStored " + bits
+                    + " (masked off; a damaged stream, or overlay bits in the pixel data)");
+        }
     }
 }
