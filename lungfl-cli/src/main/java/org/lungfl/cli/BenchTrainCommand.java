@@ -30,7 +30,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Measure training and inference speed of LungFL against the reference PyTorch module.",
+        description = {"Compare training and inference speed with the reference PyTorch module.",
             "Steady-state training and inference volumes/s and peak RSS of cnn3d-v1 at the plan's input shape: LungFL "
                 + "(DJL, PyTorch natives; real training path with .npy loading and augmentation on a background thread) "
                 + "against the reference PyTorch module (python/lungfl_model.py, /usr/bin/python3) with the same shapes, "

@@ -66,7 +66,11 @@ final class NativeFrames implements PixelFrames {
                 }
             }
             default -> {
-                for (int i = 0; i < n; i++, p += 4) v[i] = bigEndian ? (b[p] & 0xFF) << 24 | (b[p + 1] & 0xFF) << 16 | (b[p + 2] & 0xFF) << 8 | (b[p + 3] & 0xFF) : (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16 | (b[p + 3] & 0xFF) << 24;
+                for (int i = 0; i < n; i++, p += 4) {
+                    v[i] = bigEndian
+                            ? (b[p] & 0xFF) << 24 | (b[p + 1] & 0xFF) << 16 | (b[p + 2] & 0xFF) << 8 | (b[p + 3] & 0xFF)
+                            : (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16 | (b[p + 3] & 0xFF) << 24;
+                }
                 PixelFrames.normalize(v, bits, signed);
             }
         }
