@@ -30,10 +30,11 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Steady-state training and inference volumes/s and peak RSS of cnn3d-v1 at the plan's input",
-            "shape: LungFL (DJL, PyTorch natives; real training path with .npy loading and augmentation on a",
-            "background thread) against the reference PyTorch module (python/lungfl_model.py, /usr/bin/python3)",
-            "with the same shapes, batch and intra-op thread count. Rates are medians of timed windows.",
+        description = {"Compare training and inference speed with the reference PyTorch module.",
+            "Steady-state training and inference volumes/s and peak RSS of cnn3d-v1 at the plan's input shape: LungFL "
+                + "(DJL, PyTorch natives; real training path with .npy loading and augmentation on a background thread) "
+                + "against the reference PyTorch module (python/lungfl_model.py, /usr/bin/python3) with the same shapes, "
+                + "batch and intra-op thread count. Rates are medians of timed windows.",
             "Threads: -Dai.djl.pytorch.num_threads=N in LUNGFL_JAVA_OPTS (default: PyTorch's own)."})
 final class BenchTrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -41,10 +41,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Federated learning end to end on one machine: synthetic CT from several hospitals (made once,",
-            "kept in OUT/data), a real server on a loopback port, one client per hospital, R rounds of",
-            "FedAvg, then the same training centralised on the pooled data for comparison. Prints a table",
-            "per round and writes the final global model and a report with a plot to OUT."})
+        description = {"Run federated learning end to end on one machine, with synthetic CT.",
+            "Synthetic CT from several hospitals (made once, kept in OUT/data), a real server on a loopback port, one "
+                + "client per hospital, R rounds of FedAvg, then the same training centralised on the pooled data for "
+                + "comparison. Prints a table per round and writes the final global model and a report with a plot to OUT."})
 final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     /**
      * 14 rounds x 2 epochs x 96 volumes, federated and then centralised, is about 5,400 training

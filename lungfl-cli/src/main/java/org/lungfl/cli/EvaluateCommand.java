@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Score a model on every patient of a dataset cache: ROC AUC, accuracy, sensitivity and",
-            "specificity at 0.5 and at Youden's threshold, log loss, Brier score, confusion matrices."})
+        description = {"Score a model on every patient of a dataset cache.",
+            "Reports ROC AUC, accuracy, sensitivity and specificity at 0.5 and at Youden's threshold, log loss, "
+                + "Brier score and confusion matrices."})
 final class EvaluateCommand implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -15,8 +15,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = {"Cancer probability for one CT study: imports the folder's CT series with the plan's",
-            "preprocessing (as 'dataset import' does) and runs the model on it."})
+        description = {"Give the cancer probability of one CT study.",
+            "Imports the folder's CT series with the plan's preprocessing (as 'dataset import' does) and runs the "
+                + "model on it."})
 final class PredictCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -21,9 +21,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train the plan's model on a dataset cache (local or centralised training: the baseline",
-            "federated results are compared with). A stratified, seeded share of the patients",
-            "(plan train.validation_fraction) is held out and scored at the end."})
+        description = {"Train the plan's model on a dataset cache, locally or centralised.",
+            "Centralised training is the baseline federated results are compared with. A stratified, seeded share of "
+                + "the patients (plan train.validation_fraction) is held out and scored at the end."})
 final class TrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -21,7 +21,9 @@ import java.util.stream.Stream;
 import org.lungfl.core.UserFacingException;
 import org.lungfl.core.plan.FederationPlan;
 import org.lungfl.core.tensor.Npy;
+import org.lungfl.dicom.DicomException;
 import org.lungfl.dicom.io.DicomFile;
+import org.lungfl.dicom.io.FolderListing;
 import org.lungfl.dicom.series.CtSeries;
 import org.lungfl.dicom.series.DicomSource;
 import org.lungfl.dicom.series.SeriesAssembler;
@@ -82,7 +84,19 @@ public final class DatasetImporter {
         } catch (IOException e) {
             throw new UserFacingException(cacheDir + ": cannot create cache directory: " + e.getMessage());
         }
+        boolean newCache = !Files.exists(cacheDir.resolve(Manifest.FILE));
         Manifest manifest = Manifest.open(cacheDir, labels.layout());
+        try {
+            // the salt must be on disk before the first salted key is: a killed run is resumed by key
+            if (newCache) manifest.lastRunSkipped(List.of());
+            // volumes a killed run finished after the manifest's last save
+            String fingerprint = plan.preprocessFingerprint();
+            for (Manifest.Entry e : VolumeSidecar.finished(cacheDir, fingerprint)) {
+                if (!manifest.isDone(e.key(), fingerprint)) manifest.put(e);
+            }
+        } catch (IOException e) {
+            throw new UserFacingException(cacheDir + ": cannot write manifest: " + e.getMessage(), e);
+        }
         Map<String, Labels.Label> labelByKey = keyed(labels, manifest.salt());
 
         List<Path> folders = new ArrayList<>();
@@ -197,11 +211,13 @@ public final class DatasetImporter {
             HuVolume hu = VolumeStacker.stack(decoded, series.positions(), plan.preprocess().spacingMm());
             Npy.Array volume = preprocessor.normalizeAndFrame(hu);
             String file = scan.key + ".npy";
+            VolumeSidecar.remove(cacheDir, scan.key);
             AtomicFiles.write(cacheDir.resolve(file), out -> Npy.write(out, volume.shape(), volume.data()));
             Manifest.Entry entry = new Manifest.Entry(scan.key, label.value(), file, volume.shape(), fingerprint,
                     series.seriesInstanceUid(), new int[] {series.sliceCount(), series.rows(), series.columns()},
                     new double[] {series.sliceSpacing(), series.pixelSpacing()[0], series.pixelSpacing()[1]},
                     choice.reason(), series.warnings(), scan.unreadable.size());
+            VolumeSidecar.write(cacheDir, entry);
             manifest.put(entry);
             imported.add(entry);
             slices += series.sliceCount();
@@ -227,12 +243,14 @@ public final class DatasetImporter {
             Map<Path, String> unreadable) {}
 
     private Scan scan(Path folder, String salt, Labels.Layout layout, SliceDecoder decoder) {
-        List<Path> files = filesUnder(folder);
+        FolderListing listing = filesUnder(folder);
+        List<Path> files = listing.files();
         record Read(SliceHeader header, SliceDecoder.Slice slice, String key) {}
         List<Future<Read>> futures = new ArrayList<>(files.size());
         for (Path f : files) {
             futures.add(pool.submit(() -> {
                 DicomFile d = source.read(f);
+                if (d.pixelDataMismatch() != null) throw new DicomException(f, d.pixelDataMismatch() + "; slice skipped");
                 // The PatientID is hashed here and goes no further.
                 String key = layout == Labels.Layout.PATIENT_ID ? patientKey(salt, d.patientId()) : null;
                 SliceHeader h = SliceHeader.of(d);
@@ -242,6 +260,7 @@ public final class DatasetImporter {
         List<SliceHeader> headers = new ArrayList<>(files.size());
         Map<Path, SliceDecoder.Slice> slices = new java.util.HashMap<>();
         Map<Path, String> unreadable = new LinkedHashMap<>();
+        listing.skipped().forEach((path, why) -> unreadable.put(path, path + ": " + why + " (skipped)"));
         Set<String> keys = new HashSet<>();
         for (int i = 0; i < futures.size(); i++) {
             try {
@@ -251,6 +270,11 @@ public final class DatasetImporter {
                 if (r.key() != null) keys.add(r.key());
             } catch (ExecutionException e) {
                 Throwable c = e.getCause();
+                if (c instanceof OutOfMemoryError) {
+                    // one file too large for this JVM costs that file, not the import
+                    unreadable.put(files.get(i), files.get(i) + ": not enough memory to read it");
+                    continue;
+                }
                 if (c instanceof Error err) throw err;
                 // DicomException says "FILE: reason"; anything else is a reader bug, still only this file's loss.
                 unreadable.put(files.get(i), c instanceof UserFacingException ? c.getMessage() : files.get(i) + ": internal error: " + c);
@@ -275,7 +299,7 @@ public final class DatasetImporter {
 
     /** The key of the first readable file with a PatientID in the folder, or null. */
     private String peekKey(Path folder, String salt) {
-        for (Path f : filesUnder(folder)) {
+        for (Path f : filesUnder(folder).files()) {
             try {
                 String key = patientKey(salt, source.read(f).patientId());
                 if (key != null) return key;
@@ -286,13 +310,17 @@ public final class DatasetImporter {
         return null;
     }
 
-    /** Every regular file below the folder, in name order; DICOMDIR and hidden files excluded. */
-    private static List<Path> filesUnder(Path folder) {
-        try (Stream<Path> s = Files.walk(folder)) {
-            return s.filter(Files::isRegularFile)
+    /**
+     * Every regular file below the folder, in name order, DICOMDIR and hidden files excluded; and
+     * what is not a regular file (a FIFO, a socket, a link loop), with why it is skipped.
+     */
+    private static FolderListing filesUnder(Path folder) {
+        try {
+            FolderListing all = FolderListing.of(folder);
+            return new FolderListing(all.files().stream()
                     .filter(p -> !p.getFileName().toString().startsWith(".") && !p.getFileName().toString().equals("DICOMDIR"))
-                    .sorted().toList();
-        } catch (IOException | java.io.UncheckedIOException e) {
+                    .toList(), all.skipped());
+        } catch (IOException e) {
             throw new UserFacingException(folder + ": cannot list: " + e.getMessage());
         }
     }
