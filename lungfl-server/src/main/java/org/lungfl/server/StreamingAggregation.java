@@ -16,7 +16,8 @@ import org.lungfl.core.weights.SafeTensorsFile;
 /**
  * Runs one aggregation round over files: for each slice of each tensor, the strategy reads that
  * slice from every update and base version and the result is appended to the new version's file.
- * Memory is a few slices, whatever K and the model size are.
+ * Memory is a few slices, whatever K and the model size are. A slice with a value that is not a
+ * finite float ends the round with {@link NonFiniteAggregate} before the file can be committed.
  */
 final class StreamingAggregation {
     /** 16 K values (64 KB of floats): the accumulator and input stay in L2 across all inputs. */
@@ -43,6 +44,7 @@ final class StreamingAggregation {
                         in.at(t.name(), from, len);
                         if (t.dtype() == DType.F32) {
                             round.floats(in, floats, len);
+                            requireFinite(t.name(), floats, len, from);
                             out.floats(floats, len);
                         } else {
                             round.longs(in, longs, len);
@@ -55,6 +57,24 @@ final class StreamingAggregation {
         } finally {
             for (SafeTensorsFile f : updates) f.close();
             for (SafeTensorsFile f : versions.values()) f.close();
+        }
+    }
+
+    /**
+     * A round whose result holds a value that is not a finite float (every input was finite, but the
+     * aggregate left float range): never published, whatever the strategy.
+     */
+    static final class NonFiniteAggregate extends IOException {
+        NonFiniteAggregate(String message) {
+            super(message);
+        }
+    }
+
+    private static void requireFinite(String tensor, float[] v, int n, long from) throws NonFiniteAggregate {
+        for (int j = 0; j < n; j++) {
+            if (!Float.isFinite(v[j])) {
+                throw new NonFiniteAggregate("tensor '" + tensor + "' would hold " + v[j] + " at index " + (from + j));
+            }
         }
     }
 

@@ -60,10 +60,10 @@ public final class TokenStore {
         return entries;
     }
 
-    /** Deletes temporaries a killed writer left next to the token file, under the same lock as writers. */
-    void removeTemps() throws IOException {
-        try (DataDir.Lock l = DataDir.Lock.acquire(lockFile)) {
-            DurableFiles.removeTemps(file.getParent());
+    /** Deletes temporaries a killed writer left in the data dir, under the lock writers of the token file hold. */
+    static void removeTemps(Path dataDir) throws IOException {
+        try (DataDir.Lock l = DataDir.Lock.acquire(dataDir.resolve(FILE + ".lock"))) {
+            DurableFiles.removeTemps(dataDir);
         }
     }
 
