@@ -164,6 +164,11 @@ final class HttpApi {
         };
     }
 
+    /** Upload bodies being received right now. */
+    int uploadsReceiving() {
+        return gate.receiving();
+    }
+
     /** Refuses new requests and waits (bounded) for those in flight. */
     void drain(Duration timeout) {
         stopping = true;

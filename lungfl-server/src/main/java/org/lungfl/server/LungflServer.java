@@ -30,17 +30,11 @@ public final class LungflServer implements AutoCloseable {
 
     private LungflServer(ServerConfig config) throws IOException {
         this.config = config;
+        // A TLS setup that cannot work is refused before the data dir is touched.
+        KeyStore tls = config.tls() ? PemKeyStore.load(config.tlsCert(), config.tlsKey()) : null;
         this.service = AggregationService.open(config.dataDir(), config.plan(), config.capacity(), config.retention(),
                 config.replication().peerUrl() == null);
-        KeyStore tls;
-        TokenStore tokens;
-        try {
-            tls = config.tls() ? PemKeyStore.load(config.tlsCert(), config.tlsKey()) : null;
-            tokens = new TokenStore(config.dataDir());
-        } catch (RuntimeException e) {
-            service.close();
-            throw e;
-        }
+        TokenStore tokens = new TokenStore(config.dataDir());
         this.api = new HttpApi(service, tokens, config);
         long idleMillis = config.uploads().idleTimeout().toMillis();
         this.app = Javalin.create(cfg -> {

@@ -35,8 +35,12 @@ public record ServerConfig(String host, int port, Path dataDir, int capacity, Fe
      */
     public record UploadLimits(long minBytesPerSecond, Duration rateGrace, Duration deadline, int maxConcurrent, int perClientPerMinute,
             Duration idleTimeout) {
-        public static final UploadLimits DEFAULT = new UploadLimits(16 << 10, Duration.ofSeconds(10), Duration.ofMinutes(10), 32, 10,
-                Duration.ofSeconds(30));
+        public static final long DEFAULT_MIN_BYTES_PER_SECOND = 16 << 10;
+        public static final int DEFAULT_DEADLINE_SECONDS = 600;
+        public static final int DEFAULT_MAX_CONCURRENT = 32;
+        public static final int DEFAULT_PER_CLIENT_PER_MINUTE = 10;
+        public static final UploadLimits DEFAULT = new UploadLimits(DEFAULT_MIN_BYTES_PER_SECOND, Duration.ofSeconds(10),
+                Duration.ofSeconds(DEFAULT_DEADLINE_SECONDS), DEFAULT_MAX_CONCURRENT, DEFAULT_PER_CLIENT_PER_MINUTE, Duration.ofSeconds(30));
 
         public UploadLimits {
             if (minBytesPerSecond < 0 || rateGrace.isNegative() || deadline.isNegative() || deadline.isZero() || maxConcurrent < 1

@@ -31,7 +31,7 @@ final class UpdateValidator {
     static final long MAX_PLAUSIBLE_SAMPLES = 10_000_000L;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     /** Canonical decimal digits: no sign, whitespace, leading zeros or non-ASCII digits. */
-    private static final Pattern DIGITS = Pattern.compile("0|[1-9][0-9]{0,18}");
+    private static final Pattern DIGITS = Pattern.compile("0|[1-9][0-9]*");
     private static final int SLICE = 1 << 14;
 
     /** An update that passed every check. */
@@ -134,7 +134,7 @@ final class UpdateValidator {
      */
     static long number(Map<String, String> meta, String key) {
         String v = required(meta, key);
-        if (DIGITS.matcher(v).matches()) {
+        if (v.length() <= 64 && DIGITS.matcher(v).matches()) {
             try {
                 return Long.parseLong(v);
             } catch (NumberFormatException tooLarge) {

@@ -15,6 +15,7 @@ final class UploadGate {
     record Limited(long retryAfterSeconds, boolean firstOfRun) {}
 
     private final Semaphore slots;
+    private final int maxConcurrent;
     private final int perMinute;
     private final Map<String, Bucket> buckets = new HashMap<>();
 
@@ -26,6 +27,7 @@ final class UploadGate {
 
     UploadGate(int maxConcurrent, int perMinute) {
         this.slots = new Semaphore(maxConcurrent);
+        this.maxConcurrent = maxConcurrent;
         this.perMinute = perMinute;
     }
 
@@ -36,6 +38,11 @@ final class UploadGate {
 
     void leave() {
         slots.release();
+    }
+
+    /** Bodies being received now. */
+    int receiving() {
+        return maxConcurrent - slots.availablePermits();
     }
 
     /** Null when {@code client} may upload now (one token spent); else the refusal. */

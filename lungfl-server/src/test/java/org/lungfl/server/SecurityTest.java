@@ -59,6 +59,36 @@ class SecurityTest {
         }
     }
 
+    private void openssl(String... args) throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(dir.resolve("openssl.log").toFile()).start();
+        } catch (java.io.IOException e) {
+            Assumptions.abort("openssl is not installed: " + e.getMessage());
+            return;
+        }
+        Assumptions.assumeTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "openssl failed: " + String.join(" ", args));
+    }
+
+    @Test
+    void aKeyThatDoesNotMatchItsCertificateIsRefusedAtStart() throws Exception {
+        Path cert = dir.resolve("cert.pem"), key = dir.resolve("key.pem"), other = dir.resolve("other.pem");
+        openssl("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+                "-subj", "/CN=localhost", "-keyout", key.toString(), "-out", cert.toString());
+        openssl("openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-out", other.toString());
+        assertThat(PemKeyStore.load(cert, key).size()).isEqualTo(1);
+        // Before the check the server started, and every handshake then failed.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LungflServer.start(ServerConfig.defaults(dir.resolve("data"), PLAN)
+                .withHostPort("127.0.0.1", 0).withOpen(true).withTls(cert, other)))
+                .isInstanceOf(org.lungfl.core.UserFacingException.class)
+                .hasMessageContaining("the key in " + other + " does not belong to the certificate in " + cert);
+        // The data dir is free again: the refused start released it.
+        try (LungflServer s = LungflServer.start(ServerConfig.defaults(dir.resolve("data"), PLAN).withHostPort("127.0.0.1", 0).withOpen(true)
+                .withTls(cert, key))) {
+            assertThat(s.url()).startsWith("https://");
+        }
+    }
+
     @Test
     void servesHttpsFromPemFiles() throws Exception {
         Path cert = dir.resolve("cert.pem"), key = dir.resolve("key.pem");
