@@ -190,6 +190,15 @@ final class ModelStore {
             if (!f.layout().equals(plan.modelSpec().tensors()) || !plan.fingerprint().equals(f.metadata().get("plan_fingerprint"))) {
                 throw new UserFacingException(source + ": version " + version + " was made for another plan or architecture");
             }
+            // No version with a non-finite value is published here either, whoever made it.
+            for (org.lungfl.core.tensor.Tensor t : f.readAll().tensors()) {
+                if (t.dtype() != org.lungfl.core.tensor.DType.F32) continue;
+                for (float x : t.floats()) {
+                    if (!Float.isFinite(x)) {
+                        throw new UserFacingException(source + ": version " + version + " holds " + x + " in '" + t.name() + "'; not adopted");
+                    }
+                }
+            }
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.lungfl.core.aggregation.AggregationStrategy;
 import org.lungfl.core.model.TensorSpec;
+import org.lungfl.core.model.WeightRules;
 import org.lungfl.core.tensor.DType;
 import org.lungfl.core.tensor.Tensor;
 import org.lungfl.core.weights.SafeTensorsFile;
@@ -17,7 +18,8 @@ import org.lungfl.core.weights.SafeTensorsFile;
  * Runs one aggregation round over files: for each slice of each tensor, the strategy reads that
  * slice from every update and base version and the result is appended to the new version's file.
  * Memory is a few slices, whatever K and the model size are. A slice with a value that is not a
- * finite float ends the round with {@link NonFiniteAggregate} before the file can be committed.
+ * finite float ends the round with {@link NonFiniteAggregate} before the file can be committed; a
+ * negative BatchNorm running variance is published as 0.
  */
 final class StreamingAggregation {
     /** 16 K values (64 KB of floats): the accumulator and input stay in L2 across all inputs. */
@@ -45,6 +47,7 @@ final class StreamingAggregation {
                         if (t.dtype() == DType.F32) {
                             round.floats(in, floats, len);
                             requireFinite(t.name(), floats, len, from);
+                            if (WeightRules.isRunningVariance(t.name())) clampAtZero(floats, len);
                             out.floats(floats, len);
                         } else {
                             round.longs(in, longs, len);
@@ -76,6 +79,16 @@ final class StreamingAggregation {
                 throw new NonFiniteAggregate("tensor '" + tensor + "' would hold " + v[j] + " at index " + (from + j));
             }
         }
+    }
+
+    /**
+     * A BatchNorm running variance is never negative, but a linear rule can make it so: a stale
+     * update moves the current version by θ − w_b, which for a variance can exceed what is left
+     * (0.1 + (0.1 − 1.0) = −0.8). Such a version would be NaN at inference and every client's
+     * re-upload of it would be refused (WeightRules), so the variance stops at 0.
+     */
+    private static void clampAtZero(float[] v, int n) {
+        for (int j = 0; j < n; j++) if (v[j] < 0) v[j] = 0f;
     }
 
     /** The current slice of every input, read into one reused buffer when the strategy asks. */

@@ -93,6 +93,23 @@ class NonFiniteRoundTest {
     }
 
     @Test
+    void aStaleUpdateCannotPublishANegativeRunningVarianceThatClientsCouldNotUploadAgain() throws Exception {
+        try (LungflServer s = LungflServer.start(ServerConfig.defaults(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(1).withOpen(true))) {
+            String url = s.url();
+            // Every F32 value 0.1: v1's running variances are 0.1 where version 0 had 1.
+            assertThat(Uploads.post(url, "/upload", Uploads.update("a", "1", 10, 0, 0.1f), null).statusCode()).isEqualTo(200);
+            // Stale from version 0: v2 = v1 + (0.1 − 1) = −0.8 for every running variance, published as 0.
+            assertThat(Uploads.post(url, "/upload", Uploads.update("b", "1", 10, 0, 0.1f), null).statusCode()).isEqualTo(200);
+            Weights v2 = download(url, 2);
+            assertThat(v2.get("blocks.0.bn.running_var").floats()).containsOnly(0f);
+            // Only variances stop at 0: the running mean moves on, 0.1 + (0.1 − 0) = 0.2.
+            for (float m : v2.get("blocks.0.bn.running_mean").floats()) assertThat(m).isCloseTo(0.2f, org.assertj.core.api.Assertions.within(1e-6f));
+            var again = Uploads.post(url, "/upload", update("c", "1", 2, v2), null);
+            assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aRefusedRoundIsRefusedAgainAfterARestartAndTheServerStillStarts() throws Exception {
         ServerConfig config = ServerConfig.defaults(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(2).withOpen(true);
         try (LungflServer s = LungflServer.start(config)) {
