@@ -19,7 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lungfl.core.tensor.Tensor;
 import org.lungfl.core.weights.SafeTensors;
 import org.lungfl.core.weights.Weights;
 
