@@ -332,8 +332,11 @@ final class HttpApi {
         return lastSeen.size();
     }
 
-    /** Who is calling: {@link Viewer#OPEN} in --open mode; 401 (and nothing more) for a missing or wrong token. */
-    private Viewer authenticate(Context ctx) {
+    /**
+     * Who is calling: {@link Viewer#OPEN} in --open mode; 401 (and nothing more) for a missing or
+     * wrong token. Routes defined elsewhere (the dashboard) decide what to show with this.
+     */
+    Viewer authenticate(Context ctx) {
         if (config.open()) {
             String claimed = ctx.header("X-LungFL-Client");
             if (claimed != null && TokenStore.NAME.matcher(claimed).matches()) {
@@ -369,7 +372,7 @@ final class HttpApi {
      * configured, otherwise only a caller on this machine (loopback), so that an open server on a
      * LAN cannot be cleared or driven from another host.
      */
-    private void requireAdmin(Context ctx) {
+    void requireAdmin(Context ctx) {
         if (!config.open()) {
             if (authenticate(ctx).kind() != Viewer.Kind.ADMIN) throw new ApiException(403, "forbidden", "admin token required");
             return;
@@ -397,7 +400,7 @@ final class HttpApi {
     }
 
     /** History and metrics name every site: the coordinator's (admin token, or anyone in --open mode). */
-    private void requireOverview(Context ctx) {
+    void requireOverview(Context ctx) {
         if (!authenticate(ctx).seesEverySite()) {
             throw new ApiException(403, "forbidden", "the history and metrics are the coordinator's: an admin token is required");
         }
