@@ -303,7 +303,7 @@ final class HttpApi {
         }
         n.put("rounds_completed", s.roundsCompleted());
         n.put("last_aggregation_at", s.lastAggregationAt() == null ? null : s.lastAggregationAt().toString());
-        if (all) n.set("validation", service.validation().latest(s.globalVersion()));
+        n.set("validation", validationFor(viewer, service.validation().latest(s.globalVersion())));
         if (peer == null) n.put("role", "primary").put("state", "active").put("accepting_uploads", true).putNull("peer");
         else peer.status(n);
         if (!all) n.remove("peer");
@@ -324,6 +324,22 @@ final class HttpApi {
             }
         }
         return n;
+    }
+
+    /**
+     * The validation summary of the newest version as {@code viewer} may see it. A site gets the
+     * federation's sample-weighted means without the per-site list, and only when they cannot be
+     * reduced to one other site's figures (with just one other reporter, its own metrics subtract
+     * out): the result of the federation is shared, another hospital's figures are not.
+     */
+    private static ObjectNode validationFor(Viewer viewer, ObjectNode summary) {
+        if (summary == null || viewer.seesEverySite()) return summary;
+        int others = 0;
+        for (var c : summary.path("clients")) if (!c.path("client_id").asText().equals(viewer.name())) others++;
+        if (others == 1) return null;
+        ObjectNode shared = summary.deepCopy();
+        shared.remove("clients");
+        return shared;
     }
 
     int connectedClients() {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +55,7 @@ class AccessTest {
             assertThat(mine.get("queued_clients")).hasSize(1);
             assertThat(mine.get("queued_clients").get(0).get("client_id").asText()).isEqualTo("hospital-a");
             assertThat(mine.toString()).doesNotContain("hospital-b");
-            for (String hidden : List.of("connected_clients", "validation", "peer", "quarantined")) assertThat(mine.has(hidden)).as(hidden).isFalse();
+            for (String hidden : List.of("connected_clients", "peer", "quarantined")) assertThat(mine.has(hidden)).as(hidden).isFalse();
             for (String path : List.of("/api/v1/history", "/metrics")) {
                 HttpResponse<String> r = Uploads.get(url, path, a);
                 assertThat(r.statusCode()).as(path).isEqualTo(403);
@@ -72,6 +73,37 @@ class AccessTest {
             assertThat(Uploads.download(url, "", a, null).statusCode()).isEqualTo(200);
             assertThat(Uploads.download(url, "", admin, null).statusCode()).isEqualTo(200);
         }
+    }
+
+    @Test
+    void aHospitalSeesTheFederationsValidationButNeverAnotherSitesFigures() throws Exception {
+        TokenStore tokens = new TokenStore(dir);
+        Map<String, String> site = new java.util.LinkedHashMap<>();
+        for (String n : List.of("hospital-a", "hospital-b", "hospital-c")) site.put(n, tokens.add(n, false));
+        String admin = tokens.add("coordinator", true);
+        try (LungflServer s = LungflServer.start(ServerConfig.defaults(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(2))) {
+            String url = s.url();
+            // Version 1 from a and b: a's own figures and the mean give b's, so a sees no validation.
+            upload(url, "hospital-a", "a1", 0, 0.6, site);
+            upload(url, "hospital-b", "b1", 0, 0.8, site);
+            JsonNode a = JSON.readTree(Uploads.get(url, "/status", site.get("hospital-a")).body());
+            assertThat(a.get("validation").isNull()).isTrue();
+            // c took no part: two other sites reported, so c sees their mean and not who they are.
+            JsonNode c = JSON.readTree(Uploads.get(url, "/status", site.get("hospital-c")).body());
+            assertThat(c.get("validation").get("metrics").get("val_auc").asDouble()).isCloseTo(0.7, org.assertj.core.api.Assertions.within(1e-9));
+            assertThat(c.get("validation").has("clients")).isFalse();
+            assertThat(c.toString()).doesNotContain("hospital-a").doesNotContain("hospital-b");
+            // The coordinator sees each site's figures.
+            JsonNode all = JSON.readTree(Uploads.get(url, "/status", admin).body());
+            assertThat(all.get("validation").get("clients")).hasSize(2);
+        }
+    }
+
+    private static void upload(String url, String client, String id, long base, double auc, Map<String, String> tokens) throws Exception {
+        Map<String, String> m = Uploads.meta(client, id, 10, base);
+        m.put("metrics", "{\"val_auc\":" + auc + "}");
+        HttpResponse<String> r = Uploads.post(url, "/upload", org.lungfl.core.weights.SafeTensors.write(Uploads.constant(1f, 1), m), tokens.get(client));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
     @Test
