@@ -110,7 +110,7 @@ final class UpdateScreening {
      * Passes an upload, quarantines it (durably, before this returns), or refuses it with 422. A
      * retried upload that was quarantined is quarantined again without a second copy.
      */
-    Verdict screen(UpdateValidator.Update u, byte[] body, String address) throws IOException {
+    Verdict screen(UpdateValidator.Update u, Path body, String address) throws IOException {
         String key = QueuedUpdate.key(u.clientId(), u.updateId());
         synchronized (this) {
             ObjectNode q = quarantined.get(key);
@@ -155,7 +155,7 @@ final class UpdateScreening {
             }
             default -> {
                 Files.createDirectories(dir);
-                DurableFiles.write(dir.resolve(u.clientId() + "--" + u.updateId() + ".safetensors"), body);
+                DurableFiles.write(dir.resolve(u.clientId() + "--" + u.updateId() + ".safetensors"), Files.readAllBytes(body));
                 audit.append(e, true);
                 synchronized (this) {
                     quarantined.put(key, e);
@@ -166,13 +166,12 @@ final class UpdateScreening {
     }
 
     /** ‖θ − w_b‖₂ over the screened tensors, in double precision. */
-    private double deltaNorm(byte[] body, long base) throws IOException {
+    private double deltaNorm(Path body, long base) throws IOException {
         if (!models.isKept(base)) throw new IllegalArgumentException("base version " + base + " not kept");
-        Weights w = SafeTensors.read(body).weights();
         double sum = 0;
-        try (SafeTensorsFile b = SafeTensorsFile.open(models.path(base))) {
+        try (SafeTensorsFile a = SafeTensorsFile.open(body); SafeTensorsFile b = SafeTensorsFile.open(models.path(base))) {
             for (TensorSpec t : screened) {
-                float[] x = w.get(t.name()).floats();
+                float[] x = a.read(t.name()).floats();
                 float[] y = b.read(t.name()).floats();
                 for (int j = 0; j < x.length; j++) {
                     double d = (double) x[j] - y[j];

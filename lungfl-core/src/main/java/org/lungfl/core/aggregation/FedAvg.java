@@ -82,12 +82,15 @@ public final class FedAvg implements AggregationStrategy {
 
         @Override
         public void floats(Inputs in, float[] out, int n) {
-            Arrays.fill(out, 0, n, 0f);
-            for (int i = 0; i < shares.length; i++) WeightedSum.axpy(out, (float) shares[i], in.updateFloats(i), n);
+            // Double accumulator: exact enough that finite inputs give a finite sum; a result beyond
+            // float range still becomes infinite here, and the server refuses to publish it.
+            double[] acc = new double[n];
+            for (int i = 0; i < shares.length; i++) WeightedSum.axpy(acc, shares[i], in.updateFloats(i), n);
             for (Map.Entry<Long, Double> b : baseShare.entrySet()) {
-                WeightedSum.axpy(out, (float) -b.getValue(), in.versionFloats(b.getKey()), n);
+                WeightedSum.axpy(acc, -b.getValue(), in.versionFloats(b.getKey()), n);
             }
-            if (currentShare != 0) WeightedSum.axpy(out, (float) currentShare, in.versionFloats(version), n);
+            if (currentShare != 0) WeightedSum.axpy(acc, currentShare, in.versionFloats(version), n);
+            for (int j = 0; j < n; j++) out[j] = (float) acc[j];
         }
 
         @Override
