@@ -132,7 +132,8 @@ final class UpdateScreening {
             reference = known == 0 ? Double.NaN : median(passed);
         }
         boolean learning = known < config.minUpdates();
-        boolean outlier = !learning && norm > config.factor() * reference;
+        // A zero reference (updates that did not move the model) says nothing about scale: nothing is an outlier by it.
+        boolean outlier = !learning && reference > 0 && norm > config.factor() * reference;
         String decision = !outlier ? "pass" : config.rejects() ? "reject" : "quarantine";
         String reason = !outlier ? null : String.format("delta norm %.4g is %.1f x the median %.4g of the %d updates accepted in the last %d"
                 + " round(s) (limit %.1f x)", norm, norm / reference, reference, known, config.rounds(), config.factor());

@@ -69,6 +69,7 @@ class StreamingStrategiesTest {
             List<Contribution> contributions) {}
 
     private Setup setup(Path data, int k) throws Exception {
+        Files.createDirectories(data);
         ModelStore store = new ModelStore(data, PLAN, new Quarantine(data, new AuditLog(data)));
         Random r = new Random(11);
         Weights v0 = PLAN.initialWeights();
@@ -167,6 +168,7 @@ class StreamingStrategiesTest {
 
     /** K = 8 updates of a one-tensor model of {@code size} floats, based on a version 1 of that layout. */
     private Setup bigSetup(Path data, int size) throws Exception {
+        Files.createDirectories(data);
         ModelStore store = new ModelStore(data, PLAN, new Quarantine(data, new AuditLog(data)));
         List<TensorSpec> layout = bigLayout(size);
         Random r = new Random(3);

@@ -74,7 +74,7 @@ class UploadFuzzTest {
     static Path dataDir;
     static LungflServer server;
     static int tries;
-    static long accepted, rejected, duplicates, conflicts, restarts;
+    static long accepted, rejected, duplicates, conflicts, quarantined, restarts;
     static final Map<String, Integer> byStatus = new TreeMap<>();
     /** Every update id the server acknowledged, with its body's hash. */
     static final Map<String, String> acknowledged = new HashMap<>();
@@ -104,8 +104,9 @@ class UploadFuzzTest {
     static void stop() throws Exception {
         try {
             restartAndCheck();
-            System.out.printf("upload fuzz: %d cases, %d accepted, %d duplicates, %d conflicts (409 update_conflict), %d rejected; "
-                    + "by status %s; %d restarts, each with exactly the acknowledged queue%n", tries, accepted, duplicates, conflicts, rejected,
+            System.out.printf("upload fuzz: %d cases, %d accepted, %d duplicates, %d conflicts (409 update_conflict), %d quarantined by "
+                    + "screening, %d rejected; by status %s; %d restarts, each with exactly the acknowledged queue%n", tries, accepted, duplicates,
+                    conflicts, quarantined, rejected,
                     byStatus, restarts);
         } finally {
             server.stop();
@@ -163,9 +164,15 @@ class UploadFuzzTest {
                 conflicts++;
             }
             rejected++;
+        } else if (answer.path("quarantined").asBoolean()) {
+            // Valid, but its delta is far outside the recent updates' (a mutated weight of 3.4e38, say): update
+            // screening keeps it aside, acknowledged as not accepted (docs/aggregation.md).
+            assertThat(verdict).as(what + ": quarantined").isNull();
+            assertThat(answer.get("accepted").asBoolean()).as(what + ": " + answer).isFalse();
+            quarantined++;
         } else {
             assertThat(verdict).as(what + ": accepted").isNull();
-            assertThat(answer.get("accepted").asBoolean()).isTrue();
+            assertThat(answer.get("accepted").asBoolean()).as(what + ": " + answer).isTrue();
             Map<String, String> meta = SafeTensors.read(body).metadata();
             String key = QueuedUpdate.key(meta.get("client_id"), meta.get("update_id"));
             if (answer.get("duplicate").asBoolean()) {
