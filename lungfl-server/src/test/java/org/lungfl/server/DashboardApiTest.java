@@ -73,7 +73,8 @@ class DashboardApiTest {
             String url = s.url();
             assertThat(Uploads.post(url, "/upload", Uploads.update("hospital-a", "a1", 40, 0, 1f, "{\"val_auc\":0.61,\"train_loss\":0.7}"), a)
                     .statusCode()).isEqualTo(200);
-            assertThat(Uploads.post(url, "/upload", Uploads.update("hospital-a", "a1", 40, 0, 1f), a).body()).contains("\"duplicate\":true");
+            assertThat(Uploads.post(url, "/upload", Uploads.update("hospital-a", "a1", 40, 0, 1f, "{\"val_auc\":0.61,\"train_loss\":0.7}"), a)
+                    .body()).contains("\"duplicate\":true");
             assertThat(Uploads.post(url, "/upload", Uploads.update("hospital-b", "b1", 60, 0, 2f, "{\"val_auc\":0.70}"), b).statusCode())
                     .isEqualTo(200);
             byte[] wrongPlan = SafeTensorsWithFingerprint.of("hospital-b", "b2", "0".repeat(64));

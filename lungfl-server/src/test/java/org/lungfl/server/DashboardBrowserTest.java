@@ -82,12 +82,17 @@ class DashboardBrowserTest {
         // One update for the wrong plan (409) and one retry: the table's "rejected" and "duplicate".
         byte[] wrong = DashboardApiTest.SafeTensorsWithFingerprint.of("hospital-c", "x1", "0".repeat(64));
         assertThat(Uploads.post(url, "/upload", wrong, tokens.get("hospital-c")).statusCode()).isEqualTo(409);
-        assertThat(Uploads.post(url, "/upload", Uploads.update("hospital-b", "r4", 100, 4, 1f), tokens.get("hospital-b")).body())
+        assertThat(Uploads.post(url, "/upload", SENT.get("hospital-b/r4"), tokens.get("hospital-b")).body())
                 .contains("\"duplicate\":true");
     }
 
+    /** Every body uploaded, by "site/update id": a retry sends the same bytes (other bytes under one id are a conflict). */
+    private static final java.util.Map<String, byte[]> SENT = new java.util.HashMap<>();
+
     private static void upload(String site, String id, long samples, long base, String metrics) throws Exception {
-        var r = Uploads.post(url, "/upload", Uploads.update(site, id, samples, base, 1f, metrics), tokens.get(site));
+        byte[] body = Uploads.update(site, id, samples, base, 1f, metrics);
+        SENT.put(site + "/" + id, body);
+        var r = Uploads.post(url, "/upload", body, tokens.get(site));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         accepted.merge(site, 1, Integer::sum);
     }

@@ -72,7 +72,7 @@ class ScreeningTest {
             assertThat(q.get("queue_size").asInt()).isEqualTo(1);
             // A retry is answered the same way and stored once.
             assertThat(post(url, attack).get("quarantined").asBoolean()).isTrue();
-            assertThat(Files.list(dir.resolve(UpdateScreening.DIR))).hasSize(1);
+            assertThat(Files.list(dir.resolve(FileScreeningRecords.DIR))).hasSize(1);
 
             JsonNode status = JSON.readTree(Uploads.get(url, "/status", null).body()).get("screening");
             assertThat(status.get("action").asText()).isEqualTo("quarantine");
@@ -130,7 +130,7 @@ class ScreeningTest {
             assertThat(err.get("error").asText()).isEqualTo("invalid_update");
             assertThat(err.get("detail").asText()).contains("delta norm").contains("refused (aggregation.screening)");
             assertThat(s.service().queueSize()).isZero();
-            assertThat(dir.resolve(UpdateScreening.DIR)).doesNotExist();
+            assertThat(dir.resolve(FileScreeningRecords.DIR)).doesNotExist();
             // The server keeps serving, and an honest update still passes.
             post(url, Uploads.upload(Uploads.around(Uploads.version(url, 1, null), 4, STD, 1, 1), "site-3", "r2b", 10, 1));
             assertThat(s.service().queueSize()).isEqualTo(1);
