@@ -25,6 +25,19 @@ final class PgTokens implements Tokens {
         this.db = db;
     }
 
+    /** The tokens of the database at {@code url}, its schema brought up to date first (a token may be added before any server ran). */
+    static PgTokens open(String url) {
+        PgDatabase db = new PgDatabase(StoreUrl.parse(url, System.getenv()));
+        try {
+            PgMigrations.apply(db);
+        } catch (IOException | RuntimeException e) {
+            db.close();
+            if (e instanceof ApiException a) throw new UserFacingException("cannot reach " + db.where() + ": " + a.detail(), e);
+            throw new UserFacingException(db.where() + ": " + e.getMessage(), e);
+        }
+        return new PgTokens(db);
+    }
+
     @Override
     public List<Entry> list() {
         try {

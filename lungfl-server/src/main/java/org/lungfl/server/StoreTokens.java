@@ -1,0 +1,16 @@
+package org.lungfl.server;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.lungfl.core.UserFacingException;
+
+/** The tokens of a federation, for {@code lungfl server token ...}: the data dir's {@code tokens.json}, or the {@code --store} database's. */
+public final class StoreTokens {
+    private StoreTokens() {}
+
+    /** @param store null for the data dir, else a {@code postgresql://} URL */
+    public static Tokens open(String store, Path dataDir) {
+        if (store == null) return new TokenStore(dataDir);
+        return PgTokens.open(store);
+    }
+}
