@@ -118,7 +118,7 @@ final class PgBlobs {
                 insert.setBytes(3, data);
                 insert.executeUpdate();
             } catch (SQLException e) {
-                throw new IOException("blob " + id + ": cannot write a chunk", e);
+                throw PgDatabase.failure(e);
             }
             bytes += data.length;
             chunk.clear();
@@ -134,7 +134,7 @@ final class PgBlobs {
                 s.setLong(3, id);
                 s.executeUpdate();
             } catch (SQLException e) {
-                throw new IOException("blob " + id + ": cannot record its size", e);
+                throw PgDatabase.failure(e);
             }
             open = false;
             return new Written(id, bytes, hash);

@@ -29,11 +29,12 @@ CREATE TABLE blob_chunks (
 ALTER TABLE blob_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
 
 -- Global versions: every version ever made keeps its row (hash chain, round, validation); its bytes
--- (blob_id) only while retention keeps it.
+-- (blob_id) only while retention keeps it. sha256 is null only for a version whose bytes a data dir had
+-- already pruned when it was migrated here.
 CREATE TABLE versions (
     version      bigint PRIMARY KEY,
     blob_id      bigint REFERENCES blobs (id),
-    sha256       text NOT NULL,
+    sha256       text,
     parent_hash  text,
     metadata     json NOT NULL,
     round_event  json,
