@@ -101,6 +101,13 @@ final class BenchServerCommand implements Callable<Integer> {
                             r.rounds(), r.medianRoundSeconds());
                 }
                 System.out.printf("(demo plan, K = %d, %d clients, %d s each; every replica and PostgreSQL on this machine)%n%n", k, clients, seconds);
+                String db = "lungfl_bench_" + ProcessHandle.current().pid() + "_blobs";
+                BenchDatabases.create(store, db);
+                try {
+                    for (int mb : new int[] {1, 32}) BenchBlobStorage.run(store, db, mb, 5);
+                } finally {
+                    BenchDatabases.drop(store, db);
+                }
             }
             kernelVersusNumpy(tmp);
         } finally {

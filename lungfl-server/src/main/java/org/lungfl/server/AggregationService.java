@@ -249,9 +249,9 @@ public final class AggregationService implements Closeable {
     }
 
     /** Console {@code execute}: aggregates whatever is waiting now; empty when nothing is. */
-    public java.util.Optional<Round> execute() throws IOException {
+    public java.util.Optional<Round> execute() {
         if (!accepting) throw refusal;
-        int waiting = store.queueSize();
+        int waiting = queueSize();
         if (waiting == 0) return java.util.Optional.empty();
         if (waiting < strategy.minimumContributors()) {
             throw new ApiException(409, "too_few_updates", strategy.name() + " needs at least " + strategy.minimumContributors()
@@ -389,8 +389,12 @@ public final class AggregationService implements Closeable {
         return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
     }
 
-    public int queueSize() throws IOException {
-        return store.queueSize();
+    public int queueSize() {
+        try {
+            return store.queueSize();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public int capacity() {
@@ -568,16 +572,27 @@ public final class AggregationService implements Closeable {
     }
 
     /** The newest rounds, oldest first (from the store: every server of a shared store lists the same). */
-    public List<Round> history() throws IOException {
+    public List<Round> history() {
         List<Round> out = new ArrayList<>();
-        for (JsonNode e : store.recentRounds(HISTORY)) out.add(roundOf(e));
+        try {
+            for (JsonNode e : store.recentRounds(HISTORY)) out.add(roundOf(e));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return out;
     }
 
-    public Snapshot snapshot() throws IOException {
-        List<QueuedUpdate> queued = store.queued();
-        long version = store.latestVersion();
-        List<JsonNode> last = store.recentRounds(1);
+    public Snapshot snapshot() {
+        List<QueuedUpdate> queued;
+        long version;
+        List<JsonNode> last;
+        try {
+            queued = store.queued();
+            version = store.latestVersion();
+            last = store.recentRounds(1);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         Instant at = last.isEmpty() ? null : roundOf(last.get(0)).at();
         boolean running;
         synchronized (this) {
