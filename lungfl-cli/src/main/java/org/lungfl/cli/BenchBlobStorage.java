@@ -28,6 +28,7 @@ final class BenchBlobStorage {
         try (Connection c = DriverManager.getConnection(jdbc[0], jdbc[1], jdbc[2])) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
+                s.execute("DROP TABLE IF EXISTS bench_chunks");
                 s.execute("CREATE TABLE bench_chunks (blob_id int, idx int, data bytea, PRIMARY KEY (blob_id, idx))");
                 s.execute("ALTER TABLE bench_chunks ALTER COLUMN data SET STORAGE EXTERNAL");
             }

@@ -213,7 +213,8 @@ final class BenchServerCommand implements Callable<Integer> {
             String url = urls.get(c % urls.size());
             Thread t = new Thread(() -> {
                 FlClient client = new FlClient(URI.create(url), null, id);
-                Random rnd = new Random(id.hashCode());
+                // Fresh ids on every run: a warm-up's ids again (other bytes) would be a 409 update_conflict.
+                Random rnd = new Random(id.hashCode() * 31L + System.nanoTime());
                 String etag = null;
                 Weights global = null;
                 long base = 0;
