@@ -131,7 +131,10 @@ final class PgDatabase implements Closeable {
         }
     }
 
-    /** What a failed statement means to the server: the database is away (503, retry), or something else went wrong. */
+    /**
+     * What a failed statement means to the server: the database is away (thrown here at once, as the
+     * 503 the client retries on), or something else went wrong (returned, for the caller to throw).
+     */
     static IOException failure(SQLException e) {
         if (unavailable(e)) {
             throw new ApiException(503, "store_unavailable", "the federation's database is not reachable (" + e.getClass().getSimpleName()

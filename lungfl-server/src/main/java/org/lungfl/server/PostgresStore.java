@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -835,9 +834,5 @@ final class PostgresStore implements FederationStore {
             for (Path f : files.toList()) Files.deleteIfExists(f);
         }
         Files.deleteIfExists(incoming);
-    }
-
-    static Timestamp timestamp(Instant t) {
-        return t == null ? null : Timestamp.from(t);
     }
 }

@@ -78,5 +78,4 @@ class StoreMigrationTest {
         assertThatThrownBy(() -> StoreMigration.copy(data, url, new PrintStream(new ByteArrayOutputStream())))
                 .isInstanceOf(UserFacingException.class).hasMessageContaining("already holds a federation");
     }
-
 }
