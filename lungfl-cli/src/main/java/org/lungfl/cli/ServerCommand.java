@@ -26,8 +26,8 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "lungfl-server-data", description = "Queue, versions, tokens and audit log (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--store", paramLabel = "URL", description = {"Keep the federation in PostgreSQL instead of --data-dir:",
-        "postgresql://HOST:PORT/DATABASE?user=NAME (password: password_file=FILE, PGPASSWORD or ~/.pgpass).",
+    @Option(names = "--store", paramLabel = "URL", description = {"Keep the federation in PostgreSQL instead of --data-dir.",
+        "The URL is postgresql://HOST:PORT/DATABASE?user=NAME; the password comes from password_file=FILE, PGPASSWORD or ~/.pgpass.",
         "Any number of servers with the same --store serve one federation (docs/scaling-out.md)."})
     String store;
 

@@ -7,13 +7,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
-        description = {"Copy a federation from a data dir into an empty PostgreSQL database (versions, queue, update ids, tokens, audit),",
-            "in one transaction, and check its hash chain there. Stop the server on the data dir first (it holds server.lock)."})
+        description = {"Copy a federation from a data dir into an empty PostgreSQL database in one transaction: versions, queue, update ids,"
+            + " tokens and audit log. The hash chain is checked in the database before the copy commits.",
+            "Stop the server on the data dir first (it holds server.lock)."})
 final class ServerMigrateCommand implements Callable<Integer> {
     @Option(names = "--from-data-dir", required = true, paramLabel = "DIR", description = "The data dir of a stopped server.")
     Path from;
 
-    @Option(names = "--to", required = true, paramLabel = "URL", description = "postgresql://HOST:PORT/DATABASE?user=NAME (an empty database).")
+    @Option(names = "--to", required = true, paramLabel = "URL", description = "The empty database, as postgresql://HOST:PORT/DATABASE?user=NAME.")
     String to;
 
     @Override
