@@ -75,7 +75,7 @@ public final class AggregationService implements Closeable {
     });
     /** With a shared store: looks for a full queue that no server is aggregating (its server died mid-round). */
     private java.util.concurrent.ScheduledExecutorService sweeper;
-    static final long SWEEP_MILLIS = 2_000;
+    static final long SWEEP_MILLIS = 1_000;
 
     /** Uploads hold it shared while they queue; switching {@code accepting} holds it alone. */
     private final ReadWriteLock acceptingLock = new ReentrantReadWriteLock();

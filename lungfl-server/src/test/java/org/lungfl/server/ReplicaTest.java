@@ -136,10 +136,10 @@ class ReplicaTest {
                     th.start();
                     threads.add(th);
                 }
-                Thread.sleep(300 + rnd.nextInt(1200));
+                Thread.sleep(200 + rnd.nextInt(900));
                 int victim = rnd.nextInt(2);
                 replicas[victim].kill();
-                Thread.sleep(200 + rnd.nextInt(300));
+                Thread.sleep(100 + rnd.nextInt(300));
                 running.set(false);
                 for (Thread th : threads) th.join(60_000);
                 // The survivor completes any round the victim died in (its sweep finds the full queue).
