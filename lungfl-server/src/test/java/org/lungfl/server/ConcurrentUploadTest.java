@@ -36,7 +36,7 @@ class ConcurrentUploadTest {
         ServerConfig.UploadLimits all = ServerConfig.UploadLimits.DEFAULT;
         all = new ServerConfig.UploadLimits(all.minBytesPerSecond(), all.rateGrace(), all.deadline(), clients, all.perClientPerMinute(),
                 all.idleTimeout());
-        try (LungflServer server = LungflServer.start(ServerConfig.defaults(dir, Uploads.unscreenedPlan()).withHostPort("127.0.0.1", 0)
+        try (LungflServer server = LungflServer.start(TestStores.config(dir, Uploads.unscreenedPlan()).withHostPort("127.0.0.1", 0)
                 .withCapacity(k).withOpen(true).withRetention(50).withUploadLimits(all))) {
             String url = server.url();
             // Client i uploads the constant i + 1 with 10 + i samples: each average is checkable by hand.
@@ -64,7 +64,7 @@ class ConcurrentUploadTest {
             // The audit log: ten aggregations of ten, each update in exactly one.
             Map<Long, JsonNode> rounds = new HashMap<>();
             Set<String> counted = new HashSet<>();
-            for (String line : Files.readAllLines(dir.resolve(AuditLog.FILE))) {
+            for (String line : TestStores.auditLines(dir)) {
                 JsonNode e = JSON.readTree(line);
                 if (!e.get("event").asText().equals("aggregated")) continue;
                 assertThat(rounds.put(e.get("version").asLong(), e)).isNull();
