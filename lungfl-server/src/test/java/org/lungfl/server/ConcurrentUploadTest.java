@@ -57,7 +57,15 @@ class ConcurrentUploadTest {
                 if (JSON.readTree(r.body()).get("aggregated").asBoolean()) aggregatedAcks++;
             }
             pool.shutdown();
-            assertThat(aggregatedAcks).isEqualTo(clients / k);
+            if (TestStores.POSTGRES) {
+                // Any replica's sweeper may run a full queue's round (docs/scaling-out.md), and then no upload's answer says
+                // "aggregated": wait for the rounds, and count only what the answers can promise.
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (server.service().snapshot().globalVersion() < clients / k && System.nanoTime() < deadline) Thread.sleep(100);
+                assertThat(aggregatedAcks).isBetween(0, clients / k);
+            } else {
+                assertThat(aggregatedAcks).isEqualTo(clients / k);
+            }
             assertThat(server.service().snapshot().globalVersion()).isEqualTo(clients / k);
             assertThat(server.service().queueSize()).isZero();
 
