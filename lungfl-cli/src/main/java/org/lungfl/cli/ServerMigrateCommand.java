@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
-        description = {"Copy a federation from a data dir into an empty PostgreSQL database in one transaction: versions, queue, update ids,"
-            + " tokens and audit log. The hash chain is checked in the database before the copy commits.",
+        description = {"Copy a federation from a data dir into an empty PostgreSQL database in one transaction.",
+            "Copies versions, queue, update ids, tokens and audit log; the hash chain is checked in the database before the copy commits.",
             "Stop the server on the data dir first (it holds server.lock)."})
 final class ServerMigrateCommand implements Callable<Integer> {
     @Option(names = "--from-data-dir", required = true, paramLabel = "DIR", description = "The data dir of a stopped server.")
