@@ -167,6 +167,7 @@ class StreamingStrategiesTest {
 
     /** K = 8 updates of a one-tensor model of {@code size} floats, based on a version 1 of that layout. */
     private Setup bigSetup(Path data, int size) throws Exception {
+        Files.createDirectories(data); // the audit log's directory: the server's DataDir makes it, this test does not use one
         ModelStore store = new ModelStore(data, PLAN, new Quarantine(data, new AuditLog(data)));
         List<TensorSpec> layout = bigLayout(size);
         Random r = new Random(3);
