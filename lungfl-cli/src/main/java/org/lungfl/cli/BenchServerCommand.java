@@ -94,7 +94,7 @@ final class BenchServerCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String cpuModel() {
+    static String cpuModel() {
         try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
             return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("unknown CPU");
         } catch (IOException | RuntimeException e) {
@@ -253,11 +253,11 @@ final class BenchServerCommand implements Callable<Integer> {
         }
         String load0 = loadAverage();
         // Alternating rounds, so that a neighbour's burst on this shared machine hits both sides alike.
-        List<double[]> java = new ArrayList<>();
+        List<double[]> lungfl = new ArrayList<>();
         List<JsonNode> py3 = new ArrayList<>();
         try {
             for (int r = 0; r < rounds; r++) {
-                java.add(new double[] {bestMillis(() -> WeightedSum.combineOnAllCores(xs, coef, out)),
+                lungfl.add(new double[] {bestMillis(() -> WeightedSum.combineOnAllCores(xs, coef, out)),
                     bestMillis(() -> WeightedSum.combine(xs, coef, out, n)), bestMillis(() -> floatLoopBeforeIssue18(xs, w, out))});
                 if (numpy != null) {
                     OutputStream go = numpy.getOutputStream();
@@ -275,7 +275,7 @@ final class BenchServerCommand implements Callable<Integer> {
             }
         }
         double gb = (double) k * n * 4 / 1e9;
-        double both = median(java, 0), one = median(java, 1), before = median(java, 2);
+        double both = median(lungfl, 0), one = median(lungfl, 1), before = median(lungfl, 2);
         System.out.printf("kernel: weighted sum of %d x %d floats (%.0f MB); median of %d alternating rounds, each the best of %d; "
                 + "load average %s before, %s after%n", k, n, gb * 1e3, rounds, repeat, load0, loadAverage());
         System.out.printf("  LungFL, double accumulation, %s, %d cores: %7.2f ms = %5.1f GB/s%n", WeightedSum.describe(),
