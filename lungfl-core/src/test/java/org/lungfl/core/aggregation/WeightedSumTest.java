@@ -41,7 +41,8 @@ class WeightedSumTest {
 
     @Test
     void theTestsRunTheVectorKernelAsTheServerDoes() {
-        // surefire adds jdk.incubator.vector (root pom); without it every other test here checks only the fallback
+        // surefire adds jdk.incubator.vector (root pom), and the warm-up must see C2's code: without
+        // either, every other test here checks only the fallback
         assertThat(WeightedSum.vectorised()).as(WeightedSum.describe()).isTrue();
     }
 
