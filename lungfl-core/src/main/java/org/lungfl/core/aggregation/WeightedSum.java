@@ -124,7 +124,11 @@ public final class WeightedSum {
             forked.add(ForkJoinPool.commonPool().submit(() -> combineRange(xs, coef, out, from, to)));
         }
         combineRange(xs, coef, out, 0, step);
-        for (ForkJoinTask<?> t : forked) t.join();
+        // A part no pool thread has started yet (the pool is busy elsewhere) is done here.
+        for (ForkJoinTask<?> t : forked) {
+            if (t.tryUnfork()) t.invoke();
+            else t.join();
+        }
     }
 
     private static void combineRange(float[][] xs, double[] coef, float[] out, int from, int to) {
