@@ -56,7 +56,7 @@ final class BenchServerCommand implements Callable<Integer> {
     @Option(names = "--elements", defaultValue = "2000000", description = "Floats per array in the kernel comparison (default: ${DEFAULT-VALUE}).")
     int elements;
 
-    @Option(names = "--repeat", defaultValue = "7", description = "Kernel repetitions; the best is reported (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--repeat", defaultValue = "7", description = "Kernel repetitions per round; the best is kept (default: ${DEFAULT-VALUE}).")
     int repeat;
 
     @Option(names = "--store", paramLabel = "URL", description = {"Also load 1 and 2 replicas on PostgreSQL: postgresql://HOST:PORT/DB?user=NAME.",
@@ -67,6 +67,23 @@ final class BenchServerCommand implements Callable<Integer> {
     private record Result(String setup, int replicas, int uploads, double uploadsPerSecond, double p50Ms, double p99Ms, int rounds,
             double medianRoundSeconds) {}
 
+    @Option(names = "--rounds", defaultValue = "5", description = "Alternating LungFL/numpy kernel rounds; medians are reported (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--starts", defaultValue = "5",
+            description = "Timed server starts of each kind (fresh data dir, restart; with and without class-data sharing); medians "
+                + "are reported (default: ${DEFAULT-VALUE}).")
+    int starts;
+
+    @Option(names = "--no-start", description = "Skip the server start times.")
+    boolean noStart;
+
+    @Option(names = "--no-load", description = "Skip the upload load test.")
+    boolean noLoad;
+
+    @Option(names = "--no-kernel", description = "Skip the kernel comparison with numpy.")
+    boolean noKernel;
+
     @Override
     public Integer call() throws Exception {
         if (k > clients) {
@@ -74,12 +91,18 @@ final class BenchServerCommand implements Callable<Integer> {
             System.out.printf("--k %d needs at least as many clients; using --clients %d%n", k, k);
             clients = k;
         }
+        System.out.printf("environment: %s, %d cores, %s, Java %s (%s); load average %s%n", cpuModel(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name") + " " + System.getProperty("os.version"), System.getProperty("java.version"),
+                System.getProperty("java.vendor"), loadAverage());
         Path tmp = Files.createTempDirectory("lungfl-bench-server");
         try {
+            if (!noStart) new ServerStartTimes(starts, tmp.resolve("starts")).measure();
             List<Result> results = new ArrayList<>();
-            System.out.println("== file store (--data-dir), 1 server");
-            results.add(loadServer(tmp.resolve("files"), "file store", List.of(List.of("--data-dir", tmp.resolve("files").toString()))));
-            if (store != null) {
+            if (!noLoad) {
+                System.out.println("== file store (--data-dir), 1 server");
+                results.add(loadServer(tmp.resolve("files"), "file store", List.of(List.of("--data-dir", tmp.resolve("files").toString()))));
+            }
+            if (store != null && !noLoad) {
                 for (int replicas = 1; replicas <= 2; replicas++) {
                     String db = "lungfl_bench_" + ProcessHandle.current().pid() + "_" + replicas;
                     BenchDatabases.create(store, db);
@@ -109,11 +132,19 @@ final class BenchServerCommand implements Callable<Integer> {
                     BenchDatabases.drop(store, db);
                 }
             }
-            kernelVersusNumpy(tmp);
+            if (!noKernel) kernelVersusNumpy(tmp);
         } finally {
             deleteTree(tmp);
         }
         return 0;
+    }
+
+    static String cpuModel() {
+        try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("unknown CPU");
+        } catch (IOException | RuntimeException e) {
+            return System.getProperty("os.arch");
+        }
     }
 
     /** Loads the servers started with each of {@code servers}' options (clients spread over them) and reports. */
@@ -123,7 +154,7 @@ final class BenchServerCommand implements Callable<Integer> {
         try {
             List<String> urls = new ArrayList<>();
             for (int i = 0; i < servers.size(); i++) {
-                List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp",
+                List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "--add-modules", "jdk.incubator.vector", "-cp",
                         System.getProperty("java.class.path"), "org.lungfl.server.ServerMain", "--host", "127.0.0.1", "--port", "0", "--open",
                         "--max-clients", Integer.toString(k), "--retention", "1000000"));
                 cmd.addAll(servers.get(i));
@@ -138,9 +169,9 @@ final class BenchServerCommand implements Callable<Integer> {
             System.out.printf("server: %s, demo plan, K = %d, %d clients, %d s (after 2 s warm-up); machine shared with other jobs%n",
                     String.join(" + ", urls), k, clients, seconds);
 
-            Load warm = run(urls, plan, 2);
+            Load warm = run(urls, plan, 2, "warm-up");
             long t0 = System.currentTimeMillis();
-            Load load = run(urls, plan, seconds);
+            Load load = run(urls, plan, seconds, "measured");
             long[] lat = load.uploadNanos();
             Arrays.sort(lat);
             double mb = (load.bytesUp.get() + load.bytesDown.get()) / 1e6;
@@ -202,7 +233,7 @@ final class BenchServerCommand implements Callable<Integer> {
         }
     }
 
-    private Load run(List<String> urls, FederationPlan plan, int secs) throws Exception {
+    private Load run(List<String> urls, FederationPlan plan, int secs, String phase) throws Exception {
         Load load = new Load(new ArrayList<>(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(secs);
         List<Thread> threads = new ArrayList<>();
@@ -213,8 +244,8 @@ final class BenchServerCommand implements Callable<Integer> {
             String url = urls.get(c % urls.size());
             Thread t = new Thread(() -> {
                 FlClient client = new FlClient(URI.create(url), null, id);
-                // Fresh ids on every run: a warm-up's ids again (other bytes) would be a 409 update_conflict.
-                Random rnd = new Random(id.hashCode() * 31L + System.nanoTime());
+                // A new update_id sequence per phase: the server refuses an id it accepted before with other content.
+                Random rnd = new Random((id + "/" + phase).hashCode());
                 String etag = null;
                 Weights global = null;
                 long base = 0;
@@ -265,16 +296,10 @@ final class BenchServerCommand implements Callable<Integer> {
             sum += w[i];
         }
         for (int i = 0; i < k; i++) w[i] /= (float) sum;
+        double[] coef = new double[k];
+        for (int i = 0; i < k; i++) coef[i] = w[i]; // numpy gets the same float32 weights
         float[] out = new float[n];
-        long best = Long.MAX_VALUE;
-        for (int r = 0; r < repeat + 3; r++) {
-            long s = System.nanoTime();
-            WeightedSum.combine(xs, w, out);
-            if (r >= 3) best = Math.min(best, System.nanoTime() - s);
-        }
-        double gb = (double) k * n * 4 / 1e9;
-        System.out.printf("kernel: weighted sum of %d x %d floats (%.0f MB): Java %.2f ms = %.1f GB/s (one thread, best of %d)%n", k, n, gb * 1e3,
-                best / 1e6, gb / (best / 1e9), repeat);
+        WeightedSum.warmUp();
 
         Path arrays = tmp.resolve("arrays.f32");
         ByteBuffer b = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -286,26 +311,110 @@ final class BenchServerCommand implements Callable<Integer> {
             }
         }
         Files.write(Path.of(arrays + ".w"), floats(w));
+        WeightedSum.combineOnAllCores(xs, coef, out);
         Files.write(Path.of(arrays + ".java"), floats(out));
+
         Path py = Path.of("/usr/bin/python3");
-        if (!Files.isExecutable(py)) {
-            System.out.println("numpy: /usr/bin/python3 not found; comparison skipped");
-            return;
+        Process numpy = null;
+        BufferedReader fromNumpy = null;
+        if (Files.isExecutable(py)) {
+            numpy = new ProcessBuilder(py.toString(), "-c", NUMPY, arrays.toString(), Integer.toString(k), Integer.toString(n),
+                    Integer.toString(repeat)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            fromNumpy = new BufferedReader(new InputStreamReader(numpy.getInputStream(), StandardCharsets.UTF_8));
+        } else {
+            System.out.println("numpy: /usr/bin/python3 not found; LungFL only");
         }
-        Process p = new ProcessBuilder(py.toString(), "-c", NUMPY, arrays.toString(), Integer.toString(k), Integer.toString(n),
-                Integer.toString(repeat)).redirectErrorStream(true).start();
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (p.waitFor() != 0 || !text.startsWith("{")) throw new UserFacingException("numpy comparison failed: " + text);
-        JsonNode r = JSON.readTree(text);
-        double javaMs = best / 1e6;
-        System.out.printf("numpy %s: np.average %.2f ms (Java %.2fx), in-place multiply-add %.2f ms (Java %.2fx), w @ x (BLAS) %.2f ms "
-                + "(Java %.2fx); max |Java - np.average| = %.2g%n", r.get("numpy").asText(), r.get("average_ms").asDouble(),
-                r.get("average_ms").asDouble() / javaMs, r.get("inplace_ms").asDouble(), r.get("inplace_ms").asDouble() / javaMs,
-                r.get("matvec_ms").asDouble(), r.get("matvec_ms").asDouble() / javaMs, r.get("max_diff").asDouble());
+        String load0 = loadAverage();
+        // Alternating rounds, so that a neighbour's burst on this shared machine hits both sides alike.
+        List<double[]> lungfl = new ArrayList<>();
+        List<JsonNode> py3 = new ArrayList<>();
+        try {
+            for (int r = 0; r < rounds; r++) {
+                lungfl.add(new double[] {bestMillis(() -> WeightedSum.combineOnAllCores(xs, coef, out)),
+                    bestMillis(() -> WeightedSum.combine(xs, coef, out, n)), bestMillis(() -> floatLoopBeforeIssue18(xs, w, out))});
+                if (numpy != null) {
+                    OutputStream go = numpy.getOutputStream();
+                    go.write("go\n".getBytes(StandardCharsets.UTF_8));
+                    go.flush();
+                    String line = fromNumpy.readLine();
+                    if (line == null || !line.startsWith("{")) throw new UserFacingException("numpy comparison failed: " + line);
+                    py3.add(JSON.readTree(line));
+                }
+            }
+        } finally {
+            if (numpy != null) {
+                numpy.getOutputStream().close();
+                numpy.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+        double gb = (double) k * n * 4 / 1e9;
+        double both = median(lungfl, 0), one = median(lungfl, 1), before = median(lungfl, 2);
+        System.out.printf("kernel: weighted sum of %d x %d floats (%.0f MB); median of %d alternating rounds, each the best of %d; "
+                + "load average %s before, %s after%n", k, n, gb * 1e3, rounds, repeat, load0, loadAverage());
+        System.out.printf("  LungFL, double accumulation, %s, %d cores: %7.2f ms = %5.1f GB/s%n", WeightedSum.describe(),
+                Runtime.getRuntime().availableProcessors(), both, gb / both * 1e3);
+        System.out.printf("  LungFL, the same kernel on 1 core (a server round's slices):    %7.2f ms = %5.1f GB/s%n", one, gb / one * 1e3);
+        System.out.printf("  LungFL before issue 18 (float accumulation, plain loop, 1 core): %7.2f ms = %5.1f GB/s%n", before, gb / before * 1e3);
+        if (py3.isEmpty()) return;
+        JsonNode env = py3.get(0);
+        double matvec = medianOf(py3, "matvec_ms"), average = medianOf(py3, "average_ms"), inplace = medianOf(py3, "inplace_ms");
+        System.out.printf("  numpy %s w @ x (BLAS: %s, threads: %s): %7.2f ms = %5.1f GB/s%n", env.get("numpy").asText(), env.get("blas").asText(),
+                env.get("blas_threads").asText(), matvec, gb / matvec * 1e3);
+        System.out.printf("  numpy np.average(x, axis=0, weights=w): %7.2f ms;  in-place multiply-add: %7.2f ms%n", average, inplace);
+        System.out.printf("kernel ratio (numpy time / LungFL time on %d cores; above 1 = LungFL faster): vs w @ x (BLAS) %.2fx (%.2f / %.2f ms), "
+                + "vs np.average %.2fx (%.2f / %.2f ms), vs in-place multiply-add %.2fx%n", Runtime.getRuntime().availableProcessors(),
+                matvec / both, matvec, both, average / both, average, both, inplace / both);
+        System.out.printf("same result: max |LungFL - np.average| = %.2g, max |LungFL - w @ x| = %.2g (float32 BLAS accumulates in float)%n",
+                env.get("max_diff_average").asDouble(), env.get("max_diff_matvec").asDouble());
     }
 
+    /** The kernel as it was before issue 18, for the record: a float accumulator, one thread, cache tiles. */
+    private static void floatLoopBeforeIssue18(float[][] xs, float[] coef, float[] out) {
+        int n = out.length, tile = 1 << 14;
+        for (int from = 0; from < n; from += tile) {
+            int end = Math.min(n, from + tile);
+            Arrays.fill(out, from, end, 0f);
+            for (int i = 0; i < xs.length; i++) {
+                float a = coef[i];
+                float[] x = xs[i];
+                for (int j = from; j < end; j++) out[j] += a * x[j];
+            }
+        }
+    }
+
+    private double bestMillis(Runnable kernel) {
+        kernel.run();
+        long best = Long.MAX_VALUE;
+        for (int r = 0; r < repeat; r++) {
+            long s = System.nanoTime();
+            kernel.run();
+            best = Math.min(best, System.nanoTime() - s);
+        }
+        return best / 1e6;
+    }
+
+    private static double median(List<double[]> rows, int column) {
+        double[] v = rows.stream().mapToDouble(r -> r[column]).sorted().toArray();
+        return v[v.length / 2];
+    }
+
+    private static double medianOf(List<JsonNode> rows, String field) {
+        double[] v = rows.stream().mapToDouble(r -> r.get(field).asDouble()).sorted().toArray();
+        return v[v.length / 2];
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** Loads the arrays once, then measures one round per "go" line on stdin, one JSON line each. */
     private static final String NUMPY = """
-            import sys, time, json
+            import sys, time, json, os
             import numpy as np
             path, k, n, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
             x = np.fromfile(path, dtype='<f4', count=k * n).reshape(k, n)
@@ -324,11 +433,17 @@ final class BenchServerCommand implements Callable<Integer> {
                     np.multiply(x[i], w[i], out=tmp)
                     acc += tmp
                 return acc
-            avg_ms, avg = best(lambda: np.average(x, axis=0, weights=w))
-            in_ms, _ = best(inplace)
-            mv_ms, _ = best(lambda: w @ x)
-            print(json.dumps({"numpy": np.__version__, "average_ms": avg_ms, "inplace_ms": in_ms, "matvec_ms": mv_ms,
-                              "max_diff": float(np.max(np.abs(avg - ref)))}))
+            w @ x
+            with open('/proc/self/maps') as m:
+                blas = sorted({l.split()[-1] for l in m if 'blas' in l.lower() and '/' in l})
+            for line in sys.stdin:
+                avg_ms, avg = best(lambda: np.average(x, axis=0, weights=w))
+                in_ms, _ = best(inplace)
+                mv_ms, mv = best(lambda: w @ x)
+                print(json.dumps({"numpy": np.__version__, "average_ms": avg_ms, "inplace_ms": in_ms, "matvec_ms": mv_ms,
+                                  "max_diff_average": float(np.max(np.abs(avg - ref))), "max_diff_matvec": float(np.max(np.abs(mv - ref))),
+                                  "blas": ", ".join(blas) or "unknown",
+                                  "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "OpenBLAS default (one per core)")}), flush=True)
             """;
 
     private static byte[] floats(float[] v) {

@@ -54,9 +54,7 @@ final class ClippedFedAvg implements AggregationStrategy {
             protected void combine(DeltaSlices d, Inputs in, double[] step, int n) {
                 if (!measured) throw new IllegalStateException("clipping combines only after its first pass");
                 for (int i = 0; i < k; i++) {
-                    float[] x = d.delta(i);
-                    double a = coefficient[i];
-                    for (int j = 0; j < n; j++) step[j] += a * x[j];
+                    WeightedSum.axpy(step, coefficient[i], d.delta(i), n);
                 }
             }
         };

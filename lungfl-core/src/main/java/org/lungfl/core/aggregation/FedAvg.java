@@ -74,19 +74,26 @@ public final class FedAvg implements AggregationStrategy {
         return share;
     }
 
+    /**
+     * Σ c_i θ_i − Σ_b C_b w_b + (Σ_{b≠v} C_b) w_v as one {@link WeightedSum#combine} per slice: the
+     * inputs' slices are copied side by side (the driver may hand every input in one reused array),
+     * then summed in double in registers and rounded once.
+     */
     private static final class LinearRound implements Round {
         private final long version;
         private final double[] shares;
-        private final Map<Long, Double> baseShare;
-        private final double currentShare;
-        /** Reused slice after slice: a round allocates one accumulator, not one per slice. */
-        private double[] acc = new double[0];
+        private final long[] bases;
+        private final double[] coef;
+        private float[][] rows = new float[0][];
 
         LinearRound(long version, double[] shares, Map<Long, Double> baseShare, double currentShare) {
             this.version = version;
             this.shares = shares;
-            this.baseShare = baseShare;
-            this.currentShare = currentShare;
+            this.bases = baseShare.keySet().stream().mapToLong(Long::longValue).toArray();
+            int k = shares.length, rowCount = k + bases.length + (currentShare != 0 ? 1 : 0);
+            this.coef = Arrays.copyOf(shares, rowCount);
+            for (int b = 0; b < bases.length; b++) coef[k + b] = -baseShare.get(bases[b]);
+            if (currentShare != 0) coef[rowCount - 1] = currentShare;
         }
 
         @Override
@@ -96,16 +103,17 @@ public final class FedAvg implements AggregationStrategy {
 
         @Override
         public void floats(Inputs in, float[] out, int n) {
-            // Double accumulator: exact enough that finite inputs give a finite sum; a result beyond
-            // float range still becomes infinite here, and the server refuses to publish it.
-            if (acc.length < n) acc = new double[n];
-            Arrays.fill(acc, 0, n, 0.0);
-            for (int i = 0; i < shares.length; i++) WeightedSum.axpy(acc, shares[i], in.updateFloats(i), n);
-            for (Map.Entry<Long, Double> b : baseShare.entrySet()) {
-                WeightedSum.axpy(acc, -b.getValue(), in.versionFloats(b.getKey()), n);
+            if (rows.length == 0 || rows[0].length < n) {
+                // Once, at the drivers' slice size, rather than again for each larger tensor.
+                rows = new float[coef.length][Math.max(n, SLICE)];
             }
-            if (currentShare != 0) WeightedSum.axpy(acc, currentShare, in.versionFloats(version), n);
-            for (int j = 0; j < n; j++) out[j] = (float) acc[j];
+            int k = shares.length;
+            for (int i = 0; i < k; i++) System.arraycopy(in.updateFloats(i), 0, rows[i], 0, n);
+            for (int b = 0; b < bases.length; b++) System.arraycopy(in.versionFloats(bases[b]), 0, rows[k + b], 0, n);
+            if (coef.length > k + bases.length) System.arraycopy(in.versionFloats(version), 0, rows[coef.length - 1], 0, n);
+            // Double accumulation: finite inputs give a finite sum; a result beyond float range still
+            // becomes infinite when rounded, and the server refuses to publish it.
+            WeightedSum.combine(rows, coef, out, n);
         }
 
         @Override

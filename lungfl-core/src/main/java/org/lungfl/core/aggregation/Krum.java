@@ -85,9 +85,7 @@ final class Krum implements AggregationStrategy {
             protected void combine(DeltaSlices d, Inputs in, double[] step, int n) {
                 if (chosen == null) throw new IllegalStateException("Krum combines only after its first pass");
                 for (int i : chosen) {
-                    float[] x = d.delta(i);
-                    double a = share[i];
-                    for (int j = 0; j < n; j++) step[j] += a * x[j];
+                    WeightedSum.axpy(step, share[i], d.delta(i), n);
                 }
             }
         };

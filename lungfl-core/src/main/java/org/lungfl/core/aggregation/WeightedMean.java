@@ -27,9 +27,7 @@ final class WeightedMean implements DeltaMean {
             @Override
             public void add(DeltaSlices d, double[] out, int n) {
                 for (int i = 0; i < share.length; i++) {
-                    float[] x = d.delta(i);
-                    double a = share[i];
-                    for (int j = 0; j < n; j++) out[j] += a * x[j];
+                    WeightedSum.axpy(out, share[i], d.delta(i), n);
                 }
             }
         };

@@ -109,17 +109,4 @@ class FedAvgTest {
         assertThat(AggregationStrategy.of(new FederationPlan.Aggregation("fedyogi", 0)).name()).isEqualTo("fedyogi");
         assertThatThrownBy(() -> new FederationPlan.Aggregation("fedsgd", 0)).hasMessageContaining("'aggregation.strategy' must be one of");
     }
-
-    @Test
-    void tiledCombineEqualsOneAxpyPerInput() {
-        Random r = new Random(3);
-        int n = WeightedSum.TILE * 3 + 17;
-        float[][] xs = {random(r, n), random(r, n), random(r, n)};
-        float[] coef = {0.2f, 0.5f, 0.3f};
-        float[] tiled = new float[n];
-        WeightedSum.combine(xs, coef, tiled);
-        float[] plain = new float[n];
-        for (int i = 0; i < xs.length; i++) WeightedSum.axpy(plain, coef[i], xs[i], n);
-        assertThat(tiled).containsExactly(plain);
-    }
 }

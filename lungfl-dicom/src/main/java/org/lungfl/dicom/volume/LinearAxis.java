@@ -97,11 +97,15 @@ final class LinearAxis {
         return dst;
     }
 
-    /** Blends whole slices: output slice k from source slices lower[k] and lower[k] + 1. */
+    /**
+     * Blends whole slices: output slice k from source slices lower[k] and lower[k] + 1. Output
+     * slices are independent, so they are shared out over the cores (the common fork-join pool):
+     * the importer stacks one patient while its decoding pool waits.
+     */
     float[] alongSlices(float[][] slices, int sliceSize) {
         int out = size();
         float[] dst = new float[out * sliceSize];
-        for (int k = 0; k < out; k++) {
+        java.util.stream.IntStream.range(0, out).parallel().forEach(k -> {
             float[] a = slices[lower[k]];
             float[] b = slices.length == 1 ? a : slices[lower[k] + 1];
             float f = frac[k];
@@ -110,7 +114,7 @@ final class LinearAxis {
                 float v = a[j];
                 dst[d + j] = v + (b[j] - v) * f;
             }
-        }
+        });
         return dst;
     }
 }
