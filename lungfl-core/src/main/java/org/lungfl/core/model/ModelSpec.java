@@ -18,8 +18,13 @@ import org.lungfl.core.weights.Weights;
  * version 0 from this alone.
  */
 public final class ModelSpec {
-    /** The only architecture so far; see {@link #cnn3dV1()}. */
+    /** Whole-volume classifier; see {@link #cnn3dV1()}. */
     public static final String CNN3D_V1 = "cnn3d-v1";
+
+    /** Candidate-patch classifier of the lesion-centred pipeline; see {@link #cnn3dPatchV1()}. */
+    public static final String CNN3D_PATCH_V1 = "cnn3d-patch-v1";
+
+    public static final List<String> ARCHITECTURES = List.of(CNN3D_PATCH_V1, CNN3D_V1);
 
     private final String architecture;
     private final List<TensorSpec> tensors;
@@ -30,14 +35,18 @@ public final class ModelSpec {
     }
 
     public static boolean isKnown(String architecture) {
-        return CNN3D_V1.equals(architecture);
+        return ARCHITECTURES.contains(architecture);
+    }
+
+    /** Whether the architecture scores candidate patches rather than whole volumes. */
+    public static boolean isLesionCentred(String architecture) {
+        return CNN3D_PATCH_V1.equals(architecture);
     }
 
     public static ModelSpec of(String architecture) {
-        if (!isKnown(architecture)) {
-            throw new UserFacingException("unknown model architecture '" + architecture + "' (known: " + CNN3D_V1 + ")");
-        }
-        return cnn3dV1();
+        if (CNN3D_V1.equals(architecture)) return cnn3dV1();
+        if (CNN3D_PATCH_V1.equals(architecture)) return cnn3dPatchV1();
+        throw new UserFacingException("unknown model architecture '" + architecture + "' (known: " + String.join(", ", ARCHITECTURES) + ")");
     }
 
     /** Channels of the four convolution blocks of cnn3d-v1. */
@@ -53,6 +62,31 @@ public final class ModelSpec {
      * does not change any tensor shape, thanks to the global pooling.
      */
     public static ModelSpec cnn3dV1() {
+        List<TensorSpec> t = convBlocks();
+        int in = CNN3D_V1_CHANNELS[CNN3D_V1_CHANNELS.length - 1];
+        t.add(new TensorSpec("fc1.weight", DType.F32, new int[] {CNN3D_V1_HIDDEN, in}));
+        t.add(new TensorSpec("fc1.bias", DType.F32, new int[] {CNN3D_V1_HIDDEN}));
+        t.add(new TensorSpec("fc2.weight", DType.F32, new int[] {1, CNN3D_V1_HIDDEN}));
+        t.add(new TensorSpec("fc2.bias", DType.F32, new int[] {1}));
+        return new ModelSpec(CNN3D_V1, t);
+    }
+
+    /**
+     * cnn3d-v1's four convolution blocks on one candidate's patch (1×P×P×P, P a multiple of 16),
+     * global average pooling, then one linear layer {@code fc} = Linear(128→1): one logit, "is a
+     * malignant nodule at the centre". No hidden layer and no dropout: at 291 k parameters, almost
+     * all in the convolutions, the head needs no more (the prototype of issue 11 learned with it).
+     */
+    public static ModelSpec cnn3dPatchV1() {
+        List<TensorSpec> t = convBlocks();
+        int in = CNN3D_V1_CHANNELS[CNN3D_V1_CHANNELS.length - 1];
+        t.add(new TensorSpec("fc.weight", DType.F32, new int[] {1, in}));
+        t.add(new TensorSpec("fc.bias", DType.F32, new int[] {1}));
+        return new ModelSpec(CNN3D_PATCH_V1, t);
+    }
+
+    /** The shared feature extractor: blocks.{0..3}.conv / .bn with 16, 32, 64, 128 channels. */
+    private static List<TensorSpec> convBlocks() {
         List<TensorSpec> t = new ArrayList<>();
         int in = 1;
         for (int b = 0; b < CNN3D_V1_CHANNELS.length; b++) {
@@ -66,11 +100,7 @@ public final class ModelSpec {
             t.add(new TensorSpec(p + "bn.num_batches_tracked", DType.I64, new int[] {}));
             in = out;
         }
-        t.add(new TensorSpec("fc1.weight", DType.F32, new int[] {CNN3D_V1_HIDDEN, in}));
-        t.add(new TensorSpec("fc1.bias", DType.F32, new int[] {CNN3D_V1_HIDDEN}));
-        t.add(new TensorSpec("fc2.weight", DType.F32, new int[] {1, CNN3D_V1_HIDDEN}));
-        t.add(new TensorSpec("fc2.bias", DType.F32, new int[] {1}));
-        return new ModelSpec(CNN3D_V1, t);
+        return t;
     }
 
     public String architecture() {

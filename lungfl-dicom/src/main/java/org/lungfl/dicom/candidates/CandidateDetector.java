@@ -1,0 +1,138 @@
+package org.lungfl.dicom.candidates;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.lungfl.core.plan.FederationPlan;
+import org.lungfl.dicom.volume.HuVolume;
+import org.lungfl.dicom.volume.VolumeGeometry;
+
+/**
+ * Classical nodule candidates (DESIGN.md, "The model"), deterministic and with every parameter in
+ * the plan, so every site proposes the same way:
+ * <ol>
+ *   <li>HU are clipped to {@code hu_clip} and everything outside the lung mask is set to its low
+ *       end: the chest wall cannot respond, and a nodule on the pleura stands free. Clipping high at
+ *       −300 HU makes a dense vessel (40 HU) no brighter than the ground glass of a part-solid
+ *       nodule (−600 to −400), and a calcified granuloma no brighter than a solid nodule;
+ *   <li>at each scale σ of {@code sigmas_mm}, the scale-normalised Laplacian of Gaussian
+ *       −σ²∇²(G_σ * I) responds most at the centre of a bright ball of diameter ≈ 2√3·σ;
+ *   <li>candidates are its local maxima over space and neighbouring scales inside the mask, at least
+ *       {@code min_response} strong;
+ *   <li>the Hessian's eigenvalues at the maximum tell a ball (three strong curvatures) from a vessel
+ *       (one weak, along the vessel): the score is the response times the ratio of the weakest to
+ *       the strongest curvature, so a vessel scores near zero and a crossing of vessels little, times
+ *       (σ/σ₀)^{@code scale_exponent}, which favours the larger blobs that vessels rarely make;
+ *   <li>non-maximum suppression keeps the best within {@code nms_mm}, and the {@code top_k} best remain.
+ * </ol>
+ * On the demo set this finds 90 % of malignant nodules of 8 mm or more at K = 24 (docs/model.md);
+ * the misses are part-solid nodules under 10 mm seen on 10 mm slices and nodules mostly inside the
+ * chest wall.
+ */
+public final class CandidateDetector {
+
+    private final FederationPlan.Candidates plan;
+
+    public CandidateDetector(FederationPlan.Candidates plan) {
+        this.plan = plan;
+    }
+
+    /** Candidates of a volume (voxels indexed in it) inside {@code mask}, best first. */
+    public List<Candidate> detect(HuVolume hu, byte[] mask, VolumeGeometry grid) {
+        int d = hu.depth(), h = hu.height(), w = hu.width();
+        double spacing = hu.spacing()[1];
+        float low = (float) plan.huClip()[0], high = (float) plan.huClip()[1];
+        float[] x = new float[hu.data().length];
+        for (int i = 0; i < x.length; i++) x[i] = mask[i] == 0 ? low : Math.min(high, Math.max(low, hu.data()[i]));
+        double[] sigmas = plan.sigmasMm();
+        int scales = sigmas.length;
+        float[][] smoothed = new float[scales][];
+        float[][] log = new float[scales][];
+        for (int s = 0; s < scales; s++) {
+            double sigma = sigmas[s] / spacing;
+            smoothed[s] = Gaussian.smooth(x, d, h, w, sigma);
+            log[s] = laplacian(smoothed[s], d, h, w, (float) (sigma * sigma));
+        }
+        List<Candidate> found = new ArrayList<>();
+        float min = (float) plan.minResponse();
+        int plane = h * w;
+        for (int s = 0; s < scales; s++) {
+            float[] l = log[s];
+            for (int z = 1; z < d - 1; z++) {
+                for (int y = 1; y < h - 1; y++) {
+                    int row = z * plane + y * w;
+                    for (int xx = 1; xx < w - 1; xx++) {
+                        int i = row + xx;
+                        float v = l[i];
+                        if (v < min || mask[i] == 0 || !isMaximum(log, s, i, v, plane, w)) continue;
+                        double sigma = sigmas[s] / spacing;
+                        double[] ev = Hessian.eigenvalues(smoothed[s], i, plane, w, sigma * sigma);
+                        // ev ascending of −σ²H: a bright ball has all three positive.
+                        if (ev[2] <= 0) continue;
+                        double blobness = Math.max(0, ev[0]) / ev[2];
+                        double score = v * blobness * Math.pow(sigmas[s] / sigmas[0], plan.scaleExponent());
+                        if (score <= 0) continue;
+                        found.add(new Candidate(new int[] {z, y, xx}, grid.toPatient(z, y, xx), sigmas[s], score));
+                    }
+                }
+            }
+        }
+        found.sort(Comparator.comparingDouble(Candidate::score).reversed());
+        return suppress(found);
+    }
+
+    /** Greedy non-maximum suppression in mm, best first, stopping at top_k. */
+    private List<Candidate> suppress(List<Candidate> sorted) {
+        List<Candidate> kept = new ArrayList<>();
+        double nms = plan.nmsMm();
+        for (Candidate c : sorted) {
+            boolean far = true;
+            for (Candidate k : kept) {
+                if (k.distanceMm(c.positionMm()) < nms) {
+                    far = false;
+                    break;
+                }
+            }
+            if (far) {
+                kept.add(c);
+                if (kept.size() == plan.topK()) break;
+            }
+        }
+        return kept;
+    }
+
+    /** −σ²(∂zz + ∂yy + ∂xx) by second differences; the border repeats its neighbour. */
+    static float[] laplacian(float[] g, int d, int h, int w, float sigma2) {
+        float[] out = new float[g.length];
+        int plane = h * w;
+        for (int z = 0; z < d; z++) {
+            int zm = z > 0 ? -plane : 0, zp = z < d - 1 ? plane : 0;
+            for (int y = 0; y < h; y++) {
+                int ym = y > 0 ? -w : 0, yp = y < h - 1 ? w : 0;
+                int row = z * plane + y * w;
+                for (int x = 0; x < w; x++) {
+                    int i = row + x;
+                    int xm = x > 0 ? -1 : 0, xp = x < w - 1 ? 1 : 0;
+                    float c = g[i];
+                    float lap = g[i + zm] + g[i + zp] + g[i + ym] + g[i + yp] + g[i + xm] + g[i + xp] - 6 * c;
+                    out[i] = -sigma2 * lap;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether {@code v} at voxel i of scale s is ≥ its 26 neighbours there and its 27 at the neighbouring scales. */
+    private static boolean isMaximum(float[][] log, int s, int i, float v, int plane, int w) {
+        for (int t = Math.max(0, s - 1); t <= Math.min(log.length - 1, s + 1); t++) {
+            float[] l = log[t];
+            for (int dz = -plane; dz <= plane; dz += plane) {
+                for (int dy = -w; dy <= w; dy += w) {
+                    int j = i + dz + dy;
+                    if (l[j - 1] > v || l[j] > v || l[j + 1] > v) return false;
+                }
+            }
+        }
+        return true;
+    }
+}
