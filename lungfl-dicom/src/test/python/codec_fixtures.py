@@ -117,6 +117,15 @@ def bit_patterns(arr, bits_stored):
     return (arr.astype(np.int64) & ((1 << bits_stored) - 1)).astype("<i4")
 
 
+def clamped(decoded, bits_stored, pixel_rep):
+    """A near-lossless decode clamped to the BitsStored range. GDCM codes 12-bit data with P=16 and
+    MAXVAL 65535, so its decoders return up to 4095 + NEAR (signed: sign-extended 16-bit values
+    beyond +-2048): T.87 clamps reconstructed samples to [0, MAXVAL], and the true MAXVAL is the
+    BitsStored range. Masking them instead would wrap bright bone to air (issue 12)."""
+    lo, hi = (-(1 << (bits_stored - 1)), (1 << (bits_stored - 1)) - 1) if pixel_rep else (0, (1 << bits_stored) - 1)
+    return np.clip(decoded.astype(np.int64), lo, hi)
+
+
 def decode_with_gdcm(path, work):
     """GDCM's decode (CharLS 2 inside), or None when GDCM cannot decode the stream."""
     native = os.path.join(work, "native.dcm")
@@ -207,7 +216,7 @@ def main(out, only):
                 if decoded is None:
                     ref = "rejected"
                 else:
-                    bit_patterns(decoded, bits_stored).tofile(base + ".reference")
+                    bit_patterns(clamped(decoded, bits_stored, int(ds.PixelRepresentation)), bits_stored).tofile(base + ".reference")
                     ref = case + ".reference"
             lines.append("\t".join(str(v) for v in [
                 "case", case, codec, ds.Rows, ds.Columns, ds.SamplesPerPixel, ds.BitsAllocated, bits_stored,

@@ -43,6 +43,15 @@ def density(rows, cols, seed):
     return np.clip(img, 0, 1)
 
 
+def padded_disc(n, seed):
+    """A signed CT disc: -2000 padding outside the field of view, soft tissue, a bone ring up to 3000."""
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:n, 0:n]
+    r = np.hypot(x - n / 2, y - n / 2)
+    img = np.where(r < n / 2 - 1, 1024 + rng.normal(0, 40, (n, n)), -2000)
+    return np.round(np.where((r > n / 2 - 3) & (r < n / 2 - 1), 3000, img)).astype(np.int64)
+
+
 def write_native(path, pixels, bits_allocated, bits_stored, signed, slope=1.0, intercept=0.0, rgb=False):
     ds = Dataset()
     meta = FileMetaDataset()
@@ -170,6 +179,28 @@ def pillow_j2k_case(out, work, name, pixels, jp2, tile_size):
                f"Pillow/OpenJPEG jp2={jp2} tiles={tile_size}")
 
 
+def opj_narrow_case(out, work, name, pixels, code_bits, bits_stored):
+    """OpenJPEG's opj_compress on a PGM of code_bits precision, described to DICOM as BitsStored
+    bits_stored (nibabel's slicethickness_empty_string.dcm has a 10-bit code-stream, BitsStored 12)."""
+    src = os.path.join(work, name + ".pgm")
+    with open(src, "wb") as f:
+        f.write(f"P5\n{pixels.shape[1]} {pixels.shape[0]}\n{(1 << code_bits) - 1}\n".encode())
+        f.write(pixels.astype(">u2").tobytes())
+    j2k = os.path.join(work, name + ".j2k")
+    run("opj_compress", "-n", "3", "-i", src, "-o", j2k)
+    ds = Dataset()
+    ds.Rows, ds.Columns = pixels.shape
+    ds.SamplesPerPixel = 1
+    ds.BitsAllocated = 16
+    ds.BitsStored = bits_stored
+    ds.HighBit = bits_stored - 1
+    ds.PixelRepresentation = 0
+    ds.PhotometricInterpretation = "MONOCHROME2"
+    with open(j2k, "rb") as f:
+        write_case(out, name, f.read(), ds, "1.2.840.10008.1.2.4.90", True, pixels.reshape(-1), 1.0, 0.0, None,
+                   f"opj_compress ({code_bits}-bit PGM), BitsStored {bits_stored}")
+
+
 def available(tool):
     if tool == "pillow-openjpeg":
         try:
@@ -204,6 +235,11 @@ def cases():
     for p in range(1, 8):
         yield f"dcmtk_lossless_p{p}_s12_29x19", lossless, ("dcmcjpeg",), (lambda p: lambda o, w, n: dicom_case(
             o, w, n, s12(19, 29, 20 + p), 16, 12, True, ["dcmcjpeg", "+el", "+sv", str(p)], lossless, True))(p)
+    # Seeds chosen so that DCMTK's entropy-coded data ends on a byte boundary and its even-length fill
+    # byte 0xFF precedes EOI: TwelveMonkeys 3.14 dropped the last sample of exactly these (issue 12).
+    for p, seed in ((1, 8), (7, 5)):
+        yield f"dcmtk_lossless_p{p}_s16_fill_16x16", lossless, ("dcmcjpeg",), (lambda p, seed: lambda o, w, n: dicom_case(
+            o, w, n, padded_disc(16, seed), 16, 16, True, ["dcmcjpeg", "+el", "+sv", str(p)], lossless, True, 1.0, -1024.0))(p, seed)
     yield "gdcm_lossless_s16_37x23", sv1, ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, s16(23, 37, 30), 16, 16, True, ["gdcmconv", "--jpeg"], sv1, True)
     yield "gdcm_lossless_u12_64x48", sv1, ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, u12(48, 64, 31), 16, 12, False, ["gdcmconv", "--jpeg"], sv1, True, 1.0, -1024.0)
     yield "gdcm_j2k_s16_37x23", j2k_ll, ("gdcmconv",), lambda o, w, n: dicom_case(o, w, n, s16(23, 37, 40), 16, 16, True, ["gdcmconv", "--j2k"], j2k_ll, True)
@@ -216,6 +252,8 @@ def cases():
     yield "pillow_jp2_u12_40x24", j2k_ll, ("pillow-openjpeg",), lambda o, w, n: pillow_j2k_case(o, w, n, u12(24, 40, 47), True, None)
     yield "pillow_j2k_tiles_u8_53x37", j2k_ll, ("pillow-openjpeg",), lambda o, w, n: pillow_j2k_case(o, w, n, u8(37, 53, 48), False, (16, 16))
     yield "pillow_jp2_tiles_u8_40x24", j2k_ll, ("pillow-openjpeg",), lambda o, w, n: pillow_j2k_case(o, w, n, u8(24, 40, 49), True, (16, 16))
+    yield "opj_j2k_p10_bs12_24x20", j2k_ll, ("opj_compress",), lambda o, w, n: opj_narrow_case(
+        o, w, n, np.round(d(20, 24, 60) * 1000).astype(np.int64), 10, 12)
     yield "cjpeg_restart_gray_100x70", base, ("cjpeg", "djpeg"), lambda o, w, n: pnm_case(o, w, n, u8(70, 100, 50), ["-grayscale", "-restart", "3B", "-quality", "85"])
     yield "cjpeg_restart_rows_gray_61x45", base, ("cjpeg", "djpeg"), lambda o, w, n: pnm_case(o, w, n, u8(45, 61, 51), ["-grayscale", "-restart", "1", "-optimize"])
     yield "cjpeg_restart_rgb_50x34", base, ("cjpeg", "djpeg"), lambda o, w, n: pnm_case(o, w, n, np.stack(

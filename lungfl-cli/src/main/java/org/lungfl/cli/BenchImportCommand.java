@@ -30,9 +30,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = "Slices per second and peak memory of DICOM import + preprocessing: LungFL's `dataset import` "
-                + "against the Python pipeline it replaces (bench/import_python.py: pydicom, numpy, scipy.ndimage.zoom "
-                + "order=1; /usr/bin/python3), on the same files and plan.")
+        description = {"Compare import speed and memory with the Python pipeline LungFL replaces.",
+            "Slices per second and peak memory of DICOM import + preprocessing: LungFL's `dataset import` against the "
+                + "Python pipeline it replaces (bench/import_python.py: pydicom, numpy, scipy.ndimage.zoom order=1; "
+                + "/usr/bin/python3), on the same files and plan."})
 final class BenchImportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

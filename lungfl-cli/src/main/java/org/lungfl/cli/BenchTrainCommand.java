@@ -36,12 +36,13 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Steady-state training and inference rates (inputs per second: candidate patches for a lesion-centred "
-                + "plan, volumes otherwise) and peak RSS of the plan's model: LungFL (DJL with PyTorch natives, on the real "
+        description = {"Compare training and inference speed with the reference PyTorch module.",
+            "Steady-state training and inference rates (inputs per second: candidate patches for a lesion-centred plan, "
+                + "volumes otherwise) and peak RSS of the plan's model: LungFL (DJL with PyTorch natives, on the real "
                 + "training path with .npy loading and augmentation on a background thread) against the reference PyTorch "
                 + "module (python/lungfl_model.py under /usr/bin/python3) with the same shapes, batch and intra-op thread "
-                + "count. Rates are medians of timed windows. Threads: -Dai.djl.pytorch.num_threads=N in LUNGFL_JAVA_OPTS "
-                + "(default: PyTorch's own).")
+                + "count. Rates are medians of timed windows.",
+            "Threads: -Dai.djl.pytorch.num_threads=N in LUNGFL_JAVA_OPTS (default: PyTorch's own)."})
 final class BenchTrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

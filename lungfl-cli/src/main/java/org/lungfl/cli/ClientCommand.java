@@ -21,13 +21,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "client", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Take part in a federation: import the local DICOM archive with the server's plan, then for each",
-            "round download the global model, train on the local patients, validate, upload the weights and",
-            "wait for the next global model. Only weights and aggregate metrics leave the site. Rides out",
-            "server restarts and fails over to --backup servers; Ctrl-C stops after the current step and a",
-            "restart goes on where it stopped (an unsent update is sent first, never twice).",
-            "Writes OUT/rounds.csv, OUT/local-model.safetensors, OUT/global-model.safetensors and",
-            "OUT/best-global-model.safetensors (the global model that scored best on the local validation patients)."},
+        description = {"Take part in a federation from this hospital's DICOM archive.",
+            "Imports the local DICOM archive with the server's plan, then for each round downloads the global model, "
+                + "trains on the local patients, validates, uploads the weights and waits for the next global model. "
+                + "Only weights and aggregate metrics leave the site. Rides out server restarts and fails over to "
+                + "--backup servers; Ctrl-C stops after the current step and a restart goes on where it stopped (an "
+                + "unsent update is sent first, never twice).",
+            "Writes OUT/rounds.csv, OUT/local-model.safetensors, OUT/global-model.safetensors and "
+                + "OUT/best-global-model.safetensors (the global model that scored best on the local validation patients)."},
         subcommands = {ClientStatusCommand.class})
 final class ClientCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

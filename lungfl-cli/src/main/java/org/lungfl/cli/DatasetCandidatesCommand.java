@@ -16,9 +16,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "candidates", mixinStandardHelpOptions = true,
-        description = "Report how well the candidate detector found the annotated malignant nodules of a lesion-centred "
-                + "cache: recall by size band and by slice spacing, the share of cancer patients found, and the oracle AUC "
-                + "(what a perfect classifier of the candidates would reach).")
+        description = {"Report how many annotated malignant nodules the candidate detector found.",
+            "For a cache imported with --annotations under a lesion-centred plan: recall by size band and by slice "
+                + "spacing, the share of cancer patients found, and the oracle AUC (what a perfect classifier of the "
+                + "candidates would reach)."})
 final class DatasetCandidatesCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -17,10 +17,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = "Import labelled DICOM CT studies (one folder per patient) into a cache of preprocessed float32 "
-                + "volumes (CACHE/<key>.npy) and CACHE/manifest.json (docs/preprocessing.md). Resumes: patients already "
-                + "imported with the same plan preprocessing are skipped. Unreadable files, unlabeled patients and "
-                + "labels without data are skipped and reported at the end.")
+        description = {"Import labelled DICOM CT studies (one folder per patient) into a cache of preprocessed volumes.",
+            "Writes float32 volumes (CACHE/<key>.npy) and CACHE/manifest.json (docs/preprocessing.md). Resumes: patients "
+                + "already imported with the same plan preprocessing are skipped, also after the import was killed. "
+                + "Unreadable files, unlabeled patients and labels without data are skipped and reported at the end."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:every patient folder was imported (or already done)",
+            "1:nothing was imported, or the input or cache is unusable",
+            "2:usage error",
+            Main.PARTIAL_SUCCESS + ":partial success: some patients or files were skipped (listed in the output)"})
 final class DatasetImportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -69,12 +74,19 @@ final class DatasetImportCommand implements Callable<Integer> {
             pool.shutdownNow();
         }
         print(s, outWriter, p);
-        return s.imported().isEmpty() && s.alreadyDone().isEmpty() ? 1 : 0;
+        return exitCode(s);
+    }
+
+    static int exitCode(DatasetImporter.Summary s) {
+        if (s.imported().isEmpty() && s.alreadyDone().isEmpty()) return 1;
+        return s.skipped().isEmpty() && s.unreadableFiles().isEmpty() ? 0 : Main.PARTIAL_SUCCESS;
     }
 
     static void print(DatasetImporter.Summary s, PrintWriter w, FederationPlan p) {
-        w.printf("imported %d patient(s) (%d slices), %d already done, %d skipped, %d unreadable file(s)%n",
-                s.imported().size(), s.slicesImported(), s.alreadyDone().size(), s.skipped().size(), s.unreadableFiles().size());
+        int code = exitCode(s);
+        w.printf("imported %d patient(s) (%d slices), %d already done, %d skipped, %d unreadable file(s)%s%n",
+                s.imported().size(), s.slicesImported(), s.alreadyDone().size(), s.skipped().size(), s.unreadableFiles().size(),
+                code == Main.PARTIAL_SUCCESS ? ": partial success (exit status " + code + ")" : "");
         for (Manifest.Entry e : s.imported()) {
             w.printf("  %s: label %d, series %s (%s)%n", e.key(), e.label(), e.sourceSeriesUid(), e.seriesChoice());
             for (SeriesWarning warning : e.warnings()) w.printf("    warning %s%n", warning);

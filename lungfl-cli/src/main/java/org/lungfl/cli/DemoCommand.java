@@ -41,10 +41,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Federated learning end to end on one machine: synthetic CT from several hospitals (made once and "
-                + "kept in OUT/data), a real server on a loopback port, one client per hospital and R rounds of FedAvg, then "
-                + "the same training centralised on the pooled patients for comparison. Prints a table per round and writes "
-                + "the chosen global model and a report with plots to OUT.")
+        description = {"Run federated learning end to end on one machine, with synthetic CT.",
+            "Synthetic CT from several hospitals (made once, kept in OUT/data), a real server on a loopback port, one "
+                + "client per hospital, R rounds of FedAvg, then the same training centralised on the pooled patients for "
+                + "comparison. Prints a table per round and writes the chosen global model and a report with plots to OUT."})
 final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     /** Rounds of one local epoch each; the prototype of issue 11 learned from round 5 on. */
     static final int DEFAULT_ROUNDS = 8;

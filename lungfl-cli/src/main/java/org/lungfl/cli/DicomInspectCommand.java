@@ -3,9 +3,11 @@ package org.lungfl.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.lungfl.dicom.inspect.DicomInspection;
+import org.lungfl.dicom.io.FolderListing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,7 +27,7 @@ import picocli.CommandLine.Spec;
 final class DicomInspectCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--json", description = "One JSON object per line: DICOM keywords, path, hu_min, hu_max, hu_mean, hu_sum, hu_sha256 (or error).")
+    @Option(names = "--json", description = "One JSON object per line: path, DICOM keywords, hu_min, hu_max, hu_mean, hu_sum, hu_sha256 and warnings (or path and error).")
     boolean json;
 
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "DICOM files, or folders searched recursively.")
@@ -35,8 +37,9 @@ final class DicomInspectCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        List<Path> files = DicomPaths.expand(paths);
-        if (files.isEmpty()) {
+        FolderListing listing = DicomPaths.expand(paths);
+        List<Path> files = listing.files();
+        if (files.isEmpty() && listing.skipped().isEmpty()) {
             err.println("lungfl: no files under " + paths.stream().map(Path::toString).collect(Collectors.joining(", ")));
             return 1;
         }
@@ -48,6 +51,12 @@ final class DicomInspectCommand implements Callable<Integer> {
             else if (inspection.ok()) out.print(inspection.toText());
             else err.println(inspection.error());
             out.flush();
+        }
+        for (Map.Entry<Path, String> skip : listing.skipped().entrySet()) {
+            DicomInspection inspection = DicomInspection.skipped(skip.getKey(), skip.getValue());
+            allRead = false;
+            if (json) out.println(inspection.toJsonLine());
+            else err.println(inspection.error());
         }
         return allRead ? 0 : 1;
     }

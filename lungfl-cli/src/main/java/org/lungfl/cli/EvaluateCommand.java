@@ -19,9 +19,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Score a model on every patient of a dataset cache: ROC AUC with its 95% confidence interval, "
-                + "accuracy, sensitivity and specificity at 0.5 and at Youden's threshold, log loss, Brier score and "
-                + "confusion matrices; for a lesion-centred plan also the same at candidate level where nodules are annotated.")
+        description = {"Score a model on every patient of a dataset cache.",
+            "Reports ROC AUC with its 95% confidence interval, accuracy, sensitivity and specificity at 0.5 and at "
+                + "Youden's threshold, log loss, Brier score and confusion matrices; for a lesion-centred plan also the "
+                + "same per candidate, where nodules are annotated."})
 final class EvaluateCommand implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

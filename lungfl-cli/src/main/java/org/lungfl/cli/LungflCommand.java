@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
         versionProvider = LungflCommand.Version.class,
         description = "Federated learning for lung-cancer detection on CT: hospitals share a model, never scans.",
         subcommands = {DicomCommand.class, DatasetCommand.class, BenchCommand.class, SynthCommand.class, ModelCommand.class, TrainCommand.class,
-            EvaluateCommand.class, PredictCommand.class, ServerCommand.class, SimulateCommand.class, ClientCommand.class, DemoCommand.class})
+            EvaluateCommand.class, PredictCommand.class, ServerCommand.class, SimulateCommand.class, ClientCommand.class, GuiCommand.class, DemoCommand.class})
 public final class LungflCommand implements Runnable {
     @Spec CommandSpec spec;
 

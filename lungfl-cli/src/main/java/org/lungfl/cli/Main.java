@@ -3,8 +3,11 @@ package org.lungfl.cli;
 import org.lungfl.core.UserFacingException;
 import picocli.CommandLine;
 
-/** Entry point of the {@code lungfl} command. Exit codes: 0 ok, 1 failure, 2 usage. */
+/** Entry point of the {@code lungfl} command. Exit codes: 0 ok, 1 failure, 2 usage, 3 partial success. */
 public final class Main {
+    /** An import (or other batch) that did part of its work and skipped the rest, listing what and why. */
+    public static final int PARTIAL_SUCCESS = 3;
+
     private Main() {}
 
     public static void main(String[] args) {

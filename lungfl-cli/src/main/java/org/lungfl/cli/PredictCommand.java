@@ -19,9 +19,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Cancer probability for one CT study: reads the folder's CT series with the plan's preprocessing (as "
-                + "'dataset import' does) and runs the model on it. A lesion-centred plan also lists the top findings, "
-                + "each with its position in patient coordinates (LPS, mm), approximate size and probability.")
+        description = {"Give the cancer probability of one CT study.",
+            "Reads the folder's CT series with the plan's preprocessing (as 'dataset import' does) and runs the model "
+                + "on it. A lesion-centred plan also lists the top findings, each with its position in patient "
+                + "coordinates (LPS, mm), approximate size and probability."})
 final class PredictCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -1,8 +1,6 @@
 package org.lungfl.cli;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,16 +8,22 @@ import java.util.List;
 import org.lungfl.client.ClientTls;
 import org.lungfl.client.Failover;
 import org.lungfl.client.FlClient;
+import org.lungfl.client.ServerAddress;
+import org.lungfl.client.SiteIdentity;
 import org.lungfl.client.StopSignal;
 import org.lungfl.core.UserFacingException;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** How a client reaches the federation: servers (primary, backups), token, pinned CA, site id. */
 final class ServerOptions {
-    @Option(names = "--server", paramLabel = "URL", description = "The primary server, e.g. https://fl.example.org:5000.")
+    @Option(names = "--server", paramLabel = "URL", converter = AddressConverter.class,
+            description = {"The primary server: a host, host:port or URL (http and port 5000 unless given),",
+                "e.g. 192.168.1.100 or https://fl.example.org:5000."})
     URI server;
 
-    @Option(names = "--backup", paramLabel = "URL", description = "A backup server, tried in order when the primary does not answer (repeatable).")
+    @Option(names = "--backup", paramLabel = "URL", converter = AddressConverter.class,
+            description = "A backup server (same forms), tried in order when the primary does not answer (repeatable).")
     List<URI> backups = new ArrayList<>();
 
     @Option(names = "--token", paramLabel = "T", description = "This site's bearer token (prefer --token-file: a command line is visible to other users).")
@@ -44,25 +48,22 @@ final class ServerOptions {
 
     String token() {
         if (token != null && tokenFile != null) throw new UserFacingException("give either --token or --token-file, not both");
-        if (tokenFile == null) return token;
-        try {
-            String t = Files.readString(tokenFile).strip();
-            if (t.isEmpty()) throw new UserFacingException(tokenFile + ": the token file is empty (--token-file)");
-            return t;
-        } catch (IOException e) {
-            throw new UserFacingException(tokenFile + ": cannot read the token file (--token-file): " + e.getMessage(), e);
-        }
+        return tokenFile == null ? token : SiteIdentity.readToken(tokenFile);
     }
 
     String clientId() {
-        if (clientId != null) return clientId;
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            host = "site";
+        return clientId != null ? clientId : SiteIdentity.defaultClientId();
+    }
+
+    /** Every form {@link ServerAddress} reads; anything else is a usage error naming the value. */
+    static final class AddressConverter implements CommandLine.ITypeConverter<URI> {
+        @Override
+        public URI convert(String value) {
+            try {
+                return ServerAddress.parse(value);
+            } catch (UserFacingException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
         }
-        String id = host.replaceAll("[^A-Za-z0-9._-]", "-");
-        return id.isEmpty() || !Character.isLetterOrDigit(id.charAt(0)) ? "site-" + id : id;
     }
 }

@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Simulated clients upload valid updates to a running server; shows the automatic FedAvg.")
 final class SimulateCommand implements Callable<Integer> {
-    @Option(names = "--server", required = true, description = "Server URL, e.g. http://127.0.0.1:5000")
+    @Option(names = "--server", required = true, converter = ServerOptions.AddressConverter.class,
+            description = "The server: a host, host:port or URL (http and port 5000 unless given), e.g. 127.0.0.1:5000.")
     URI server;
 
     @Option(names = "--clients", defaultValue = "12", description = "Number of simulated clients (default: ${DEFAULT-VALUE}).")

@@ -13,8 +13,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "baseline", mixinStandardHelpOptions = true,
-        description = "Non-learned baseline on a cache imported by 'lungfl dataset import': score each patient by the volume"
-                + " of the core of the largest dense blob (> -300 HU) inside the lungs and print the ROC AUC against the labels.")
+        description = {"Score a cache with a non-learned baseline and print its ROC AUC.",
+            "On a cache imported by 'lungfl dataset import', scores each patient by the volume of the core of the "
+                + "largest dense blob (> -300 HU) inside the lungs and prints the ROC AUC against the labels."})
 final class SynthBaselineCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -14,10 +14,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "synth", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Generate synthetic multi-site chest CT phantoms as DICOM, with labels (SYNTHETIC data only). Writes"
-                + " DIR/<site>/dicom/<patient>/CT-NNNN.dcm, DIR/<site>/labels.csv (id,cancer), DIR/<site>/nodules.csv (ground truth),"
-                + " the same for the held-out DIR/test, and DIR/README.txt. The same seed gives the same bytes."
-                + " The model and every knob: docs/synthetic-data.md.",
+        description = {"Generate synthetic multi-site chest CT phantoms as DICOM, with labels (synthetic data only).",
+            "Writes DIR/<site>/dicom/<patient>/CT-NNNN.dcm, DIR/<site>/labels.csv (id,cancer), DIR/<site>/nodules.csv "
+                + "(ground truth), the same for the held-out DIR/test, and DIR/README.txt. The same seed gives the same "
+                + "bytes. The model and every knob: docs/synthetic-data.md."},
         subcommands = {SynthBaselineCommand.class})
 final class SynthCommand implements Callable<Integer> {
     private static final Map<String, TransferSyntax> SYNTAXES = Map.of(

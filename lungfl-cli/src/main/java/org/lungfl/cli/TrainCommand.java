@@ -20,9 +20,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train the plan's model on a dataset cache (local or centralised training, the baseline federated "
-                + "results are compared with). A stratified, seeded share of the patients (the plan's "
-                + "train.validation_fraction) is held out, scored after every epoch, and picks the epoch whose weights are written.")
+        description = {"Train the plan's model on a dataset cache, locally or centralised.",
+            "Centralised training is the baseline federated results are compared with. A stratified, seeded share of "
+                + "the patients (the plan's train.validation_fraction) is held out and scored after every epoch; the "
+                + "epoch that scores best is the one written."})
 final class TrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

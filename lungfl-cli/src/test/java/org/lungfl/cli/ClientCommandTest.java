@@ -54,4 +54,18 @@ class ClientCommandTest {
             assertThat(refused.err()).contains("refused the token (401)");
         }
     }
+
+    @Test
+    void acceptsAServerAsHostPortAndRefusesAnAddressThatIsNone() throws Exception {
+        FederationPlan plan = FederationPlan.parse(DemoCommandTest.TINY_PLAN.getBytes(), "tiny");
+        try (LungflServer s = LungflServer.start(ServerConfig.defaults(dir.resolve("server"), plan).withHostPort("127.0.0.1", 0).withOpen(true))) {
+            CliRun status = CliRun.lungfl("client", "status", "--server", "127.0.0.1:" + s.port());
+            assertThat(status.exit()).as("stderr: %s", status.err()).isZero();
+            assertThat(status.out()).contains("server http://127.0.0.1:" + s.port() + " (primary");
+
+            CliRun wrong = CliRun.lungfl("client", "status", "--server", "ftp://127.0.0.1");
+            assertThat(wrong.exit()).isEqualTo(2);
+            assertThat(wrong.err()).contains("server address 'ftp://127.0.0.1': only http:// and https://");
+        }
+    }
 }

@@ -39,6 +39,21 @@ class DatasetImportCommandTest {
     }
 
     @Test
+    void anImportThatSkipsAPatientExitsWithThePartialSuccessCode() throws Exception {
+        Path dicom = tmp.resolve("dicom");
+        BenchImportCommand.generate(dicom, 2, 3, org.lungfl.dicom.io.TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+        Path labels = Files.writeString(tmp.resolve("labels.csv"), "id,cancer\nbench000,1\n");
+        CliRun run = CliRun.lungfl("dataset", "import", "--dicom", dicom.toString(), "--labels", labels.toString(),
+                "--out", tmp.resolve("cache").toString(), "--plan", "demo", "--threads", "2");
+        assertThat(run.exit()).as(run.err()).isEqualTo(Main.PARTIAL_SUCCESS).isEqualTo(3);
+        assertThat(run.out()).contains("imported 1 patient(s) (3 slices), 0 already done, 1 skipped, 0 unreadable file(s): "
+                + "partial success (exit status 3)").contains("bench001: no label in " + labels);
+
+        CliRun help = CliRun.lungfl("dataset", "import", "--help");
+        assertThat(help.out()).contains("Exit status:").containsPattern("3 +partial success");
+    }
+
+    @Test
     void badInputIsOneLineAndExitCodeOneOrTwo() throws Exception {
         Path dicom = Files.createDirectories(tmp.resolve("dicom"));
         Path labels = Files.writeString(tmp.resolve("labels.csv"), "id,cancer\na,x\n");

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import org.lungfl.core.UserFacingException;
+import org.lungfl.core.aggregation.LocalTensors;
 import org.lungfl.core.metrics.BinaryMetrics;
 import org.lungfl.core.plan.FederationPlan;
 import org.lungfl.core.weights.SafeTensors;
@@ -37,10 +38,14 @@ import org.lungfl.model.TrainingOptions;
  * latest state.
  */
 public final class FederatedTrainingCycle {
-    static final String PENDING = "pending-update.safetensors";
-    static final String LOCAL_MODEL = "local-model.safetensors";
-    static final String GLOBAL_MODEL = "global-model.safetensors";
-    static final String BEST_GLOBAL_MODEL = "best-global-model.safetensors";
+    /** In the output folder: an update written before it is sent, removed once a server acknowledged it. */
+    public static final String PENDING = "pending-update.safetensors";
+    /** In the output folder: the latest locally trained model, with its update's metadata. */
+    public static final String LOCAL_MODEL = "local-model.safetensors";
+    /** In the output folder: the latest global model downloaded. */
+    public static final String GLOBAL_MODEL = "global-model.safetensors";
+    /** In the output folder: the global model that scored best on this site's validation patients. */
+    public static final String BEST_GLOBAL_MODEL = "best-global-model.safetensors";
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * DJL's PyTorch engine allows one gradient collector per process, so clients sharing a JVM (the
@@ -127,7 +132,7 @@ public final class FederatedTrainingCycle {
             int epochs = options.epochs() == null ? plan.train().epochsPerRound() : options.epochs();
             FlClient.Model global = client.downloadGlobalModel();
             double bestAuc = Double.NEGATIVE_INFINITY;
-            try (LungModel model = LungModel.of(plan, global.weights())) {
+            try (LungModel model = LungModel.of(plan, ownStatistics(plan, global.weights()))) {
                 for (int round = 1; round <= rounds; round++) {
                     stop.check();
                     global = client.downloadGlobalModel();
@@ -155,7 +160,8 @@ public final class FederatedTrainingCycle {
         COMPUTE.lock();
         try {
             stop.check();
-            model.load(global.weights());
+            // FedBN: the site's BatchNorm statistics stay in its model (docs/aggregation.md).
+            model.load(plan.aggregation().fedbn() ? LocalTensors.keepLocal(global.weights(), model.weights()) : global.weights());
             // The global model as it arrived, on this site's validation patients: the best one is kept.
             Cohort.Evaluation base = data.validation().isEmpty() ? null : data.validation().evaluate(model);
             // A different shuffle each version, and each site its own.
@@ -174,6 +180,23 @@ public final class FederatedTrainingCycle {
                     base == null ? Double.NaN : base.patients().auc(), seconds, Instant.now());
         } finally {
             COMPUTE.unlock();
+        }
+    }
+
+    /**
+     * Under FedBN, a restarted site resumes with the BatchNorm statistics of its last update
+     * ({@code local-model.safetensors}, if made for this plan); otherwise it has none but the global's.
+     */
+    private Weights ownStatistics(FederationPlan plan, Weights global) {
+        Path last = options.outDir().resolve(LOCAL_MODEL);
+        if (!plan.aggregation().fedbn() || !Files.exists(last)) return global;
+        try {
+            SafeTensors.Contents c = SafeTensors.read(Files.readAllBytes(last));
+            if (!plan.fingerprint().equals(c.metadata().get("plan_fingerprint"))) return global;
+            return LocalTensors.keepLocal(global, c.weights());
+        } catch (IOException | RuntimeException e) {
+            listener.message(last + " unreadable (" + e.getMessage() + "): starting from the global model's BatchNorm statistics");
+            return global;
         }
     }
 
@@ -220,6 +243,12 @@ public final class FederatedTrainingCycle {
     private long send(Path pending, byte[] body, long base) {
         FlClient.UploadResult ack = client.upload(body);
         delete(pending);
+        if (ack.quarantined() != null) {
+            // Kept by the server but not averaged: the site goes on with the next global model.
+            listener.message(String.format("update %s was quarantined by %s and will not be aggregated: %s", ack.updateId(), client.server(),
+                    ack.quarantined()));
+            return awaitVersionAfter(base);
+        }
         listener.message(String.format("update %s %s by %s: queue %d/%d%s", ack.updateId(), ack.duplicate() ? "was already accepted" : "accepted",
                 client.server(), ack.queueSize(), ack.capacity(), ack.aggregated() ? ", aggregated into version " + ack.globalVersion() : ""));
         return ack.globalVersion() > base ? ack.globalVersion() : awaitVersionAfter(base);
@@ -244,7 +273,7 @@ public final class FederatedTrainingCycle {
     }
 
     /** The metrics JSON of DESIGN.md's {@code __metadata__.metrics}: aggregate numbers only, never patient data. */
-    static String metricsJson(RoundRecord r) {
+    public static String metricsJson(RoundRecord r) {
         ObjectNode n = JSON.createObjectNode();
         n.put("train_loss", r.trainLoss());
         n.put("train_samples", r.trainSamples());
@@ -272,7 +301,7 @@ public final class FederatedTrainingCycle {
     }
 
     /** Written under a temporary name, fsynced and renamed: a kill never leaves half a file. */
-    static void save(Path target, byte[] bytes) {
+    public static void save(Path target, byte[] bytes) {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {

@@ -33,11 +33,21 @@ public final class FlClient {
         }
     }
 
-    /** The server's acknowledgement of an upload (DESIGN.md, {@code POST /upload}). */
-    public record UploadResult(String updateId, boolean duplicate, int queueSize, int capacity, boolean aggregated, long globalVersion) {}
+    /**
+     * The server's acknowledgement of an upload (DESIGN.md, {@code POST /upload}); {@code quarantined}
+     * is the server's reason when its update screening kept the update out of aggregation, else null.
+     */
+    public record UploadResult(String updateId, boolean duplicate, int queueSize, int capacity, boolean aggregated, long globalVersion,
+            String quarantined) {}
 
     /** What a site sends with its weights; travels in the safetensors {@code __metadata__}. */
     public record Update(String updateId, long numSamples, long baseVersion, String planFingerprint, String metricsJson) {}
+
+    /** Told when requests move to another server of the list (a failover, or back to the primary). */
+    public interface ServerSwitchListener {
+        /** @param cause why {@code from} was left; null when the client returns to the primary because it answers again */
+        void switched(URI from, URI to, FlClientException cause);
+    }
 
     private final List<ServerConnection> servers;
     private final String clientId;
@@ -46,6 +56,7 @@ public final class FlClient {
     private int current;
     private long leftPrimaryAt;
     private Model lastGlobal;
+    private volatile ServerSwitchListener switchListener = (from, to, cause) -> {};
 
     /**
      * @param servers primary first, then backups
@@ -78,6 +89,12 @@ public final class FlClient {
         this(List.of(server), token, clientId, null, Duration.ofMinutes(5), Failover.ONCE, new StopSignal());
     }
 
+    /** Tells {@code l} about every move between servers (the desktop client shows it); returns this client. */
+    public FlClient onServerSwitch(ServerSwitchListener l) {
+        this.switchListener = l;
+        return this;
+    }
+
     /** The server that answered last. */
     public URI server() {
         return servers.get(current).server();
@@ -85,6 +102,14 @@ public final class FlClient {
 
     public String clientId() {
         return clientId;
+    }
+
+    /** {@code GET /health}: whether a LungFL server answers at all (no token needed). */
+    public void health() {
+        call("GET /health", s -> {
+            s.health();
+            return null;
+        });
     }
 
     public FederationPlan plan() {
@@ -135,7 +160,8 @@ public final class FlClient {
         return upload(SafeTensors.write(weights, metadata(clientId, u)));
     }
 
-    static Map<String, String> metadata(String clientId, Update u) {
+    /** The {@code __metadata__} of an update (DESIGN.md): for callers that write the update to disk before sending it. */
+    public static Map<String, String> metadata(String clientId, Update u) {
         Map<String, String> m = new java.util.LinkedHashMap<>();
         m.put("client_id", clientId);
         m.put("update_id", u.updateId());
@@ -159,18 +185,20 @@ public final class FlClient {
     private <T> T call(String what, Function<ServerConnection, T> op) {
         long deadline = System.nanoTime() + failover.giveUpAfter().toNanos();
         FlClientException last = null;
+        FlClientException[] failures = new FlClientException[servers.size()];
         for (int pass = 0; ; pass++) {
             for (int i : order()) {
                 stop.check();
                 try {
                     T result = op.apply(servers.get(i));
-                    use(i);
+                    use(i, failures[current]);
                     return result;
                 } catch (FlClientException e) {
                     if (!e.retryable()) throw e;
                     // A primary still down is tried again only after another primaryRetry.
                     if (i == 0 && current != 0) leftPrimaryAt = System.nanoTime();
                     last = e;
+                    failures[i] = e;
                     if (servers.size() > 1) LOG.warn("{}: {}; trying the next server", what, e.getMessage());
                 }
             }
@@ -180,8 +208,10 @@ public final class FlClient {
             if (stop.sleep(pause)) throw new StopSignal.Stopped();
         }
         if (servers.size() == 1) throw last;
-        throw new FlClientException(last.status(), last.error(), "no server answered " + what + " (tried " + servers.stream()
+        FlClientException all = new FlClientException(last.status(), last.error(), "no server answered " + what + " (tried " + servers.stream()
                 .map(s -> s.server().toString()).toList() + "); last: " + last.getMessage());
+        all.initCause(last);
+        throw all;
     }
 
     private List<Integer> order() {
@@ -193,10 +223,13 @@ public final class FlClient {
         return order;
     }
 
-    private void use(int i) {
+    /** {@code cause}: why the current server failed in this request, or null when it was not tried. */
+    private void use(int i, FlClientException cause) {
         if (i == current) return;
         if (current == 0) leftPrimaryAt = System.nanoTime();
         LOG.warn(i == 0 ? "back on the primary server {}" : "switched to server {}", servers.get(i).server());
+        URI from = servers.get(current).server();
         current = i;
+        switchListener.switched(from, servers.get(i).server(), i == 0 ? null : cause);
     }
 }

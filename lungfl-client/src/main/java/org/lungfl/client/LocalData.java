@@ -39,7 +39,8 @@ public record LocalData(Cohort train, Cohort validation, DatasetImporter.Summary
         return Cohort.read(source.cacheDir(), plan);
     }
 
-    private static DatasetImporter.Summary importInto(FederationPlan plan, Source source, int threads, Listener listener) {
+    /** Imports the archive into the cache (patients already there are not decoded again) and says what it did. */
+    public static DatasetImporter.Summary importInto(FederationPlan plan, Source source, int threads, Listener listener) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
             Thread t = new Thread(r, "lungfl-import");
             t.setDaemon(true);

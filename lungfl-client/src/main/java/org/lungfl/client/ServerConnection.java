@@ -42,6 +42,10 @@ final class ServerConnection {
         return server;
     }
 
+    void health() {
+        send(request("/health").GET());
+    }
+
     FederationPlan plan() {
         return FederationPlan.parse(send(request("/plan").GET()).body(), server + "/plan");
     }
@@ -75,7 +79,8 @@ final class ServerConnection {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(safetensors)));
         JsonNode n = json(r.body(), "/upload");
         return new FlClient.UploadResult(n.path("update_id").asText(), n.path("duplicate").asBoolean(), n.path("queue_size").asInt(),
-                n.path("capacity").asInt(), n.path("aggregated").asBoolean(), n.path("global_version").asLong());
+                n.path("capacity").asInt(), n.path("aggregated").asBoolean(), n.path("global_version").asLong(),
+                n.path("quarantined").asBoolean() ? n.path("reason").asText("") : null);
     }
 
     private FlClient.Model model(HttpResponse<byte[]> r) {

@@ -31,9 +31,13 @@ class FailoverTest {
         URI primary = URI.create("http://127.0.0.1:" + primaryPort);
         try (LungflServer backup = start("backup", 0)) {
             URI backupUri = URI.create(backup.url());
-            FlClient c = new FlClient(List.of(primary, backupUri), null, "site-a", null, Duration.ofSeconds(10), FAST, new StopSignal());
+            List<String> switches = new java.util.concurrent.CopyOnWriteArrayList<>();
+            FlClient c = new FlClient(List.of(primary, backupUri), null, "site-a", null, Duration.ofSeconds(10), FAST, new StopSignal())
+                    .onServerSwitch((from, to, cause) -> switches.add(from + " -> " + to + ": " + (cause == null ? "back" : cause.error())));
+            c.health();
             assertThat(c.checkServerStatus().path("global_version").asLong()).isZero();
             assertThat(c.server()).isEqualTo(backupUri);
+            assertThat(switches).containsExactly(primary + " -> " + backupUri + ": unreachable");
             assertThat(c.downloadGlobalModel().version()).isZero();
             assertThat(c.plan().fingerprint()).isEqualTo(PLAN.fingerprint());
 
@@ -47,6 +51,8 @@ class FailoverTest {
             // Down again: the very next request moves to the backup without an error.
             c.checkServerStatus();
             assertThat(c.server()).isEqualTo(backupUri);
+            assertThat(switches).containsExactly(primary + " -> " + backupUri + ": unreachable", backupUri + " -> " + primary + ": back",
+                    primary + " -> " + backupUri + ": unreachable");
         }
     }
 
@@ -56,8 +62,10 @@ class FailoverTest {
         Failover brief = FAST.withGiveUpAfter(Duration.ofMillis(600));
         FlClient c = new FlClient(List.of(a, b), null, "site-a", null, Duration.ofSeconds(5), brief, new StopSignal());
         long t0 = System.nanoTime();
-        assertThatThrownBy(c::checkServerStatus).isInstanceOfSatisfying(FlClientException.class, e -> assertThat(e.status()).isZero())
-                .hasMessageContaining("no server answered GET /status").hasMessageContaining(a.toString()).hasMessageContaining(b.toString());
+        assertThatThrownBy(c::checkServerStatus).isInstanceOfSatisfying(FlClientException.class, e -> {
+            assertThat(e.status()).isZero();
+            assertThat(e.getCause()).as("the last server's own failure").isInstanceOf(FlClientException.class).hasMessageContaining("unreachable");
+        }).hasMessageContaining("no server answered GET /status").hasMessageContaining(a.toString()).hasMessageContaining(b.toString());
         assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(8));
     }
 

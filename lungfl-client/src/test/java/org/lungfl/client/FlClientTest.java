@@ -66,4 +66,36 @@ class FlClientTest {
         assertThatThrownBy(gone::status).isInstanceOfSatisfying(FlClientException.class, e -> assertThat(e.status()).isZero())
                 .hasMessageContaining("unreachable");
     }
+
+    @Test
+    void aQuarantinedUpdateIsReportedAsSuch() throws Exception {
+        FederationPlan plan = FederationPlan.parse(new String(PLAN.toJson()).replaceFirst("\"screening\" : \\{[^}]*\\}",
+                "\"screening\" : {\"factor\" : 3, \"min_updates\" : 2}").getBytes(), "screening plan");
+        assertThat(plan.aggregation().screening().factor()).isEqualTo(3);
+        try (LungflServer s = LungflServer.start(ServerConfig.defaults(dir, plan).withHostPort("127.0.0.1", 0).withCapacity(5).withOpen(true))) {
+            Weights v0 = SafeTensors.read(new FlClient(URI.create(s.url()), null, "x").download(0).safetensors()).weights();
+            FlClient.UploadResult ok = null;
+            for (String site : new String[] {"a", "b", "c"}) {
+                ok = new FlClient(URI.create(s.url()), null, site).upload(update(shifted(v0, 0.01f), site, "u", "10", PLAN.fingerprint()));
+            }
+            assertThat(ok.quarantined()).isNull();
+            FlClient.UploadResult q = new FlClient(URI.create(s.url()), null, "d").upload(update(shifted(v0, 0.5f), "d", "u", "10", PLAN.fingerprint()));
+            assertThat(q.quarantined()).contains("delta norm").contains("limit 3.0 x");
+            assertThat(q.queueSize()).isEqualTo(3);
+        }
+    }
+
+    private static Weights shifted(Weights w, float by) {
+        java.util.List<org.lungfl.core.tensor.Tensor> out = new java.util.ArrayList<>();
+        for (var t : w.tensors()) {
+            if (t.dtype() != org.lungfl.core.tensor.DType.F32) {
+                out.add(t);
+                continue;
+            }
+            float[] v = t.floats().clone();
+            for (int j = 0; j < v.length; j++) v[j] += by;
+            out.add(org.lungfl.core.tensor.Tensor.ofFloats(t.name(), t.shape(), v));
+        }
+        return new Weights(out);
+    }
 }

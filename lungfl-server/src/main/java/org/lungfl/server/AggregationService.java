@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 import org.lungfl.core.UserFacingException;
 import org.lungfl.core.aggregation.AggregationStrategy;
 import org.lungfl.core.aggregation.Contribution;
+import org.lungfl.core.aggregation.GaussianNoise;
+import org.lungfl.core.aggregation.LocalTensors;
 import org.lungfl.core.plan.FederationPlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +50,11 @@ public final class AggregationService implements Closeable {
     private static final int HISTORY = 100;
 
     /** The server's answer to an accepted (or already accepted) upload. */
-    public record Accepted(String updateId, boolean duplicate, int queueSize, boolean aggregated, long globalVersion) {}
+    public record Accepted(String updateId, boolean duplicate, int queueSize, boolean aggregated, long globalVersion, String quarantined) {
+        public Accepted(String updateId, boolean duplicate, int queueSize, boolean aggregated, long globalVersion) {
+            this(updateId, duplicate, queueSize, aggregated, globalVersion, null);
+        }
+    }
 
     /** One completed aggregation, for {@code history}, logs and metrics. */
     public record Round(long version, int contributors, long samples, double meanStaleness, long maxStaleness, long millis,
@@ -66,6 +72,8 @@ public final class AggregationService implements Closeable {
     private final UpdateQueue queue;
     private final AuditLog audit;
     private final ValidationHistory validation;
+    private final UpdateScreening screening;
+    private final PrivacyAccounting privacy;
     private final ExecutorService aggregator = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "aggregation");
         t.setDaemon(true);
@@ -86,7 +94,12 @@ public final class AggregationService implements Closeable {
         if (capacity < 1) throw new UserFacingException("--max-clients must be at least 1, not " + capacity);
         if (retention < 1) throw new UserFacingException("version retention must be at least 1, not " + retention);
         this.plan = plan;
-        this.strategy = AggregationStrategy.of(plan.aggregation());
+        this.strategy = AggregationStrategy.of(plan.aggregation(), new OptimizerStateFiles(dataDir,
+                LocalTensors.aggregatedFloats(plan.modelSpec().tensors(), plan.aggregation().fedbn())), GaussianNoise.secure());
+        if (capacity < strategy.minimumContributors()) {
+            throw new UserFacingException("--max-clients " + capacity + " is too small for " + strategy.name() + " as the plan sets it up:"
+                    + " a round needs at least " + strategy.minimumContributors() + " updates (aggregation.krum.byzantine_clients)");
+        }
         this.capacity = capacity;
         this.retention = retention;
         Files.createDirectories(dataDir);
@@ -95,6 +108,8 @@ public final class AggregationService implements Closeable {
         this.validation = new ValidationHistory(dataDir);
         this.models = new ModelStore(dataDir, plan);
         this.queue = new UpdateQueue(dataDir);
+        this.screening = new UpdateScreening(dataDir, plan, models, audit);
+        this.privacy = new PrivacyAccounting(plan.aggregation().dp(), dataDir);
     }
 
     /** Opens (or creates) a data directory and recovers its queue and versions after any crash. */
@@ -222,6 +237,12 @@ public final class AggregationService implements Closeable {
         synchronized (this) {
             if (seen.contains(key)) return duplicate(u, address);
         }
+        // Validated aggregate numbers (never patient data), audited so that a client's last reported metrics survive a restart.
+        JsonNode metrics = u.metrics() == null ? null : JSON.readTree(u.metrics());
+        if (!replica) {
+            UpdateScreening.Verdict verdict = screening.screen(u, body, address);
+            if (verdict.quarantined()) return new Accepted(u.updateId(), false, queueSize(), false, models.latestVersion(), verdict.reason());
+        }
         Path staged = queue.stage(body);
         List<QueuedUpdate> batch = null;
         int size;
@@ -246,6 +267,7 @@ public final class AggregationService implements Closeable {
             ObjectNode e = AuditLog.event("received");
             e.put("seq", seq).put("client_id", q.clientId()).put("update_id", q.updateId()).put("num_samples", q.numSamples())
                     .put("base_version", q.baseVersion()).put("address", address).put("bytes", body.length);
+            if (metrics != null) e.set("metrics", metrics);
             audit.append(e, true);
             if (older != null) {
                 waiting.remove(older.seq());
@@ -303,6 +325,10 @@ public final class AggregationService implements Closeable {
         synchronized (this) {
             if (!accepting) throw refusal;
             if (waiting.isEmpty()) return java.util.Optional.empty();
+            if (waiting.size() < strategy.minimumContributors()) {
+                throw new ApiException(409, "too_few_updates", strategy.name() + " needs at least " + strategy.minimumContributors()
+                        + " updates in a round; " + waiting.size() + " queued");
+            }
             batch = take(waiting.size());
         }
         return java.util.Optional.ofNullable(aggregateNow(batch));
@@ -354,6 +380,7 @@ public final class AggregationService implements Closeable {
         List<Contribution> contributions = new ArrayList<>(batch.size());
         for (QueuedUpdate u : batch) contributions.add(new Contribution(u.numSamples(), u.baseVersion()));
         AggregationStrategy.Round round = strategy.begin(v, contributions);
+        StreamingAggregation.measure(round, batch, models, plan.modelSpec().tensors());
 
         ArrayNode contributors = JSON.createArrayNode();
         for (int i = 0; i < batch.size(); i++) {
@@ -369,9 +396,11 @@ public final class AggregationService implements Closeable {
         meta.put("strategy", strategy.name());
         meta.put("parent_hash", models.hash(v));
         meta.put("contributors", contributors.toString());
+        meta.putAll(privacy.next(models.metadata(v)));
         Path tmp = StreamingAggregation.run(round, batch, models, v, plan.modelSpec().tensors(), meta);
         validation.record(v + 1, batch);
         models.commit(tmp, v + 1);
+        privacy.remember(v + 1, meta);
         long millis = (System.nanoTime() - t0) / 1_000_000;
         ObjectNode e = aggregatedEvent(v + 1, meta, contributors);
         e.put("millis", millis);
@@ -401,6 +430,9 @@ public final class AggregationService implements Closeable {
     private static ObjectNode aggregatedEvent(long version, Map<String, String> meta, ArrayNode contributors) {
         ObjectNode e = AuditLog.event("aggregated");
         e.put("version", version).put("created_at", meta.get("created_at")).set("contributors", contributors);
+        meta.forEach((k, x) -> {
+            if (k.startsWith("dp_")) e.put(k, x);
+        });
         return e;
     }
 
@@ -449,6 +481,14 @@ public final class AggregationService implements Closeable {
 
     ValidationHistory validation() {
         return validation;
+    }
+
+    UpdateScreening screening() {
+        return screening;
+    }
+
+    PrivacyAccounting privacy() {
+        return privacy;
     }
 
     /**
@@ -552,6 +592,7 @@ public final class AggregationService implements Closeable {
         }
         ArrayNode contributors = (ArrayNode) JSON.readTree(meta.get("contributors"));
         models.adopt(bytes, version, source);
+        privacy.remember(version, meta);
         ObjectNode e = aggregatedEvent(version, meta, contributors);
         e.put("event", "synced");
         e.put("from", source).put("hash", hash).put("parent_hash", parent);

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every state change as one JSON line in {@code audit.jsonl}: received, duplicate, replaced,
@@ -25,6 +30,7 @@ final class AuditLog implements Closeable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final FileChannel out;
+    private final List<Consumer<JsonNode>> listeners = new CopyOnWriteArrayList<>();
 
     AuditLog(Path dataDir) throws IOException {
         Path file = dataDir.resolve(FILE);
@@ -67,13 +73,57 @@ final class AuditLog implements Closeable {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("audit log: cannot append", e);
         }
+        if (listeners.isEmpty()) return;
+        JsonNode copy = event.deepCopy();
+        for (Consumer<JsonNode> l : listeners) {
+            try {
+                l.accept(copy);
+            } catch (RuntimeException e) {
+                // A view of the log (the dashboard) must never fail the state change it records.
+                LoggerFactory.getLogger(AuditLog.class).warn("audit listener failed: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * Hears every event appended from now on, in order, on the appending thread (so it must be
+     * quick). Returns the log's length in bytes at that instant: {@link #scan(Path, long, Consumer)}
+     * up to it gives exactly the events before, with none missed or seen twice.
+     */
+    synchronized long subscribe(Consumer<JsonNode> listener) throws IOException {
+        listeners.add(listener);
+        return out.size();
     }
 
     /** Every complete line of an audit log, oldest first (used to recover state on start). */
     static void scan(Path dataDir, Consumer<JsonNode> each) throws IOException {
+        scan(dataDir, Long.MAX_VALUE, each);
+    }
+
+    /** The complete lines within the first {@code limit} bytes of the log, oldest first. */
+    static void scan(Path dataDir, long limit, Consumer<JsonNode> each) throws IOException {
         Path file = dataDir.resolve(FILE);
         if (!Files.exists(file)) return;
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        InputStream bounded = new java.io.FilterInputStream(Files.newInputStream(file)) {
+            private long left = limit;
+
+            @Override
+            public int read() throws IOException {
+                if (left <= 0) return -1;
+                int c = super.read();
+                if (c >= 0) left--;
+                return c;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (left <= 0) return -1;
+                int n = super.read(b, off, (int) Math.min(len, left));
+                if (n > 0) left -= n;
+                return n;
+            }
+        };
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(bounded, StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
                 if (line.isBlank()) continue;
                 try {

@@ -51,7 +51,7 @@ final class HttpApi {
         return peer;
     }
 
-    void routes(Javalin app) {
+    void routes(Javalin app) throws IOException {
         app.get("/health", guard(ctx -> json(ctx, 200, JSON.createObjectNode().put("status", "ok"))));
         app.post("/upload", guard(this::upload));
         app.get("/download", guard(this::download));
@@ -107,6 +107,8 @@ final class HttpApi {
             requireAdmin(ctx);
             json(ctx, 200, JSON.createObjectNode().put("cleared", service.clear()));
         }));
+        // The coordinator's page at GET / and the JSON it reads (clients, events): its own class.
+        new Dashboard(service, config, this::authenticate, this::guard).routes(app);
         app.exception(ApiException.class, (e, ctx) -> error(ctx, e));
         app.exception(Exception.class, (e, ctx) -> {
             LoggerFactory.getLogger(HttpApi.class).error("{} {} failed", ctx.method(), ctx.path(), e);
@@ -177,10 +179,12 @@ final class HttpApi {
         ctx.attribute("client", u.clientId());
         lastSeen.put(u.clientId(), Instant.now());
         AggregationService.Accepted a = service.accept(u, body, ctx.ip());
-        metrics.upload(a.duplicate() ? "duplicate" : "accepted");
-        json(ctx, 200, JSON.createObjectNode().put("accepted", true).put("update_id", a.updateId()).put("duplicate", a.duplicate())
+        metrics.upload(a.quarantined() != null ? "quarantined" : a.duplicate() ? "duplicate" : "accepted");
+        ObjectNode r = JSON.createObjectNode().put("accepted", a.quarantined() == null).put("update_id", a.updateId()).put("duplicate", a.duplicate())
                 .put("queue_size", a.queueSize()).put("capacity", service.capacity()).put("aggregated", a.aggregated())
-                .put("global_version", a.globalVersion()));
+                .put("global_version", a.globalVersion());
+        if (a.quarantined() != null) r.put("quarantined", true).put("reason", a.quarantined());
+        json(ctx, 200, r);
     }
 
     /** The body, refused with 413 as soon as it is known to be over the limit (before reading it all). */
@@ -244,6 +248,8 @@ final class HttpApi {
         n.put("rounds_completed", s.roundsCompleted());
         n.put("last_aggregation_at", s.lastAggregationAt() == null ? null : s.lastAggregationAt().toString());
         n.set("validation", service.validation().latest(s.globalVersion()));
+        n.set("screening", service.screening().status());
+        n.set("privacy", service.privacy().status(s.globalVersion()));
         if (peer == null) n.put("role", "primary").put("state", "active").put("accepting_uploads", true).putNull("peer");
         else peer.status(n);
         n.put("auth", config.open() ? "open" : "tokens");
@@ -287,7 +293,7 @@ final class HttpApi {
         json(ctx, e.status(), JSON.createObjectNode().put("error", e.error()).put("detail", e.detail()));
     }
 
-    private static void json(Context ctx, int status, ObjectNode body) {
+    static void json(Context ctx, int status, ObjectNode body) {
         try {
             send(ctx, status, "application/json", JSON.writeValueAsBytes(body));
         } catch (IOException e) {
@@ -295,7 +301,7 @@ final class HttpApi {
         }
     }
 
-    private static void send(Context ctx, int status, String type, byte[] bytes) {
+    static void send(Context ctx, int status, String type, byte[] bytes) {
         ctx.status(status).contentType(type).result(bytes);
         ctx.attribute("out", (long) bytes.length);
     }

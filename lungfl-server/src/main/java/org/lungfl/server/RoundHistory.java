@@ -22,6 +22,7 @@ final class RoundHistory {
             o.put("version", r.version()).put("contributors", r.contributors()).put("samples", r.samples())
                     .put("mean_staleness", r.meanStaleness()).put("max_staleness", r.maxStaleness()).put("at", r.at().toString());
             o.set("validation", service.validation().summary(r.version()));
+            o.set("privacy", service.privacy().at(r.version()));
         }
         return n;
     }

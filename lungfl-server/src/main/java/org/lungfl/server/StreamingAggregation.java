@@ -16,15 +16,44 @@ import org.lungfl.core.weights.SafeTensorsFile;
 /**
  * Runs one aggregation round over files: for each slice of each tensor, the strategy reads that
  * slice from every update and base version and the result is appended to the new version's file.
- * Memory is a few slices, whatever K and the model size are.
+ * A strategy that needs the deltas' norms or distances first gets a first pass ({@link #measure}).
+ * Memory is a few slices per update, whatever the model size is (docs/aggregation.md).
  */
 final class StreamingAggregation {
     /** 16 K values (64 KB of floats): the accumulator and input stay in L2 across all inputs. */
-    static final int SLICE = 1 << 14;
+    static final int SLICE = AggregationStrategy.SLICE;
 
     private StreamingAggregation() {}
 
-    /** Writes the aggregate into a fsynced temporary in the version store and returns it. */
+    /** The first pass of a round that {@link AggregationStrategy.Round#scans() scans}: nothing to do for the others. */
+    static void measure(AggregationStrategy.Round round, List<QueuedUpdate> batch, ModelStore store, List<TensorSpec> layout)
+            throws IOException {
+        if (!round.scans()) return;
+        List<SafeTensorsFile> updates = new ArrayList<>(batch.size());
+        Map<Long, SafeTensorsFile> versions = new HashMap<>();
+        try {
+            for (QueuedUpdate u : batch) updates.add(SafeTensorsFile.open(u.file()));
+            Slices in = new Slices(updates, versions, store);
+            for (TensorSpec t : layout) {
+                if (t.dtype() != DType.F32) continue;
+                long n = Tensor.elementCount(t.shape());
+                for (long from = 0; from < n; from += SLICE) {
+                    int len = (int) Math.min(SLICE, n - from);
+                    in.at(t.name(), from, len);
+                    round.scan(in, len);
+                }
+            }
+            round.scanned();
+        } finally {
+            for (SafeTensorsFile f : updates) f.close();
+            for (SafeTensorsFile f : versions.values()) f.close();
+        }
+    }
+
+    /**
+     * Writes the aggregate into a fsynced temporary in the version store and returns it; the round's
+     * server state (if any) is made durable before this returns, so it is on disk before the version.
+     */
     static Path run(AggregationStrategy.Round round, List<QueuedUpdate> batch, ModelStore store, long current,
             List<TensorSpec> layout, Map<String, String> metadata) throws IOException {
         List<SafeTensorsFile> updates = new ArrayList<>(batch.size());
@@ -32,7 +61,7 @@ final class StreamingAggregation {
         try {
             for (QueuedUpdate u : batch) updates.add(SafeTensorsFile.open(u.file()));
             Slices in = new Slices(updates, versions, store);
-            return DurableFiles.writeTemp(store.dir(), ch -> {
+            Path tmp = DurableFiles.writeTemp(store.dir(), ch -> {
                 SafeTensorsFile.Writer out = SafeTensorsFile.writer(ch, layout, metadata);
                 float[] floats = new float[SLICE];
                 long[] longs = new long[SLICE];
@@ -52,6 +81,8 @@ final class StreamingAggregation {
                 }
                 out.finish();
             });
+            round.finish();
+            return tmp;
         } finally {
             for (SafeTensorsFile f : updates) f.close();
             for (SafeTensorsFile f : versions.values()) f.close();
@@ -96,6 +127,27 @@ final class StreamingAggregation {
 
         @Override
         public float[] versionFloats(long version) {
+            version(version).readFloats(tensor, from, floats, len, scratch);
+            return floats;
+        }
+
+        @Override
+        public long[] versionLongs(long version) {
+            version(version).readLongs(tensor, from, longs, len, scratch);
+            return longs;
+        }
+
+        @Override
+        public String tensor() {
+            return tensor;
+        }
+
+        @Override
+        public long from() {
+            return from;
+        }
+
+        private SafeTensorsFile version(long version) {
             SafeTensorsFile f = versions.get(version);
             if (f == null) {
                 try {
@@ -105,8 +157,7 @@ final class StreamingAggregation {
                 }
                 versions.put(version, f);
             }
-            f.readFloats(tensor, from, floats, len, scratch);
-            return floats;
+            return f;
         }
     }
 }

@@ -32,7 +32,7 @@ class ConcurrentUploadTest {
     @Test
     void hundredRacingClientsGiveExactlyTenRoundsAndCorrectAverages() throws Exception {
         int clients = 100, k = 10;
-        try (LungflServer server = LungflServer.start(ServerConfig.defaults(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(k)
+        try (LungflServer server = LungflServer.start(ServerConfig.defaults(dir, Uploads.unscreenedPlan()).withHostPort("127.0.0.1", 0).withCapacity(k)
                 .withOpen(true).withRetention(50))) {
             String url = server.url();
             // Client i uploads the constant i + 1 with 10 + i samples: each average is checkable by hand.

@@ -22,6 +22,26 @@ final class Uploads {
 
     private Uploads() {}
 
+    /**
+     * The demo plan with another {@code aggregation} section (JSON): for tests of the strategies,
+     * screening, FedBN and DP. The fingerprint stays the demo plan's, so {@link #update} fits.
+     */
+    static FederationPlan planWithAggregation(String aggregationJson) {
+        String demo = new String(PLAN.toJson(), java.nio.charset.StandardCharsets.UTF_8);
+        // "aggregation" is the plan's last field: replace everything up to the plan's closing brace.
+        int from = demo.indexOf("\"aggregation\"");
+        String json = demo.substring(0, from) + "\"aggregation\" : " + aggregationJson + "\n}";
+        return FederationPlan.parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), "test plan");
+    }
+
+    /**
+     * For tests whose synthetic updates are far apart on purpose (constants 1 to 100, so averages
+     * can be checked by hand): update screening would rightly quarantine them.
+     */
+    static FederationPlan unscreenedPlan() {
+        return planWithAggregation("{\"strategy\": \"fedavg\", \"staleness_exponent\": 0.5, \"screening\": {\"factor\": 1e9}}");
+    }
+
     /** Every F32 value set to {@code fill}, counters to {@code counter}: averages are easy to check. */
     static Weights constant(float fill, long counter) {
         List<Tensor> out = new ArrayList<>();
@@ -37,6 +57,37 @@ final class Uploads {
         return new Weights(out);
     }
 
+    /**
+     * An update like a site's: {@code base} plus {@code scale} × a delta of i.i.d. N(0, std²) values
+     * drawn from {@code seed} (so two calls with one seed and different scales give the same direction),
+     * counters set to {@code counter}.
+     */
+    static Weights around(Weights base, long seed, double std, double scale, long counter) {
+        java.util.Random r = new java.util.Random(seed);
+        List<Tensor> out = new ArrayList<>();
+        for (Tensor t : base.tensors()) {
+            if (t.dtype() != DType.F32) {
+                out.add(Tensor.ofLongs(t.name(), t.shape(), new long[] {counter}));
+                continue;
+            }
+            float[] v = t.floats().clone();
+            for (int j = 0; j < v.length; j++) v[j] += (float) (scale * std * r.nextGaussian());
+            out.add(Tensor.ofFloats(t.name(), t.shape(), v));
+        }
+        return new Weights(out);
+    }
+
+    static byte[] upload(Weights w, String client, String updateId, long samples, long base) {
+        return SafeTensors.write(w, meta(client, updateId, samples, base));
+    }
+
+    /** A kept global version, as a client downloads it. */
+    static Weights version(String url, long v, String token) throws Exception {
+        HttpResponse<byte[]> r = download(url, "?version=" + v, token, null);
+        if (r.statusCode() != 200) throw new IllegalStateException("version " + v + ": " + r.statusCode());
+        return SafeTensors.read(r.body()).weights();
+    }
+
     static Map<String, String> meta(String client, String updateId, long samples, long base) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("client_id", client);
@@ -50,6 +101,13 @@ final class Uploads {
 
     static byte[] update(String client, String updateId, long samples, long base, float fill) {
         return SafeTensors.write(constant(fill, 3), meta(client, updateId, samples, base));
+    }
+
+    /** An update reporting {@code metrics} (a JSON object, e.g. {@code {"val_auc":0.71}}). */
+    static byte[] update(String client, String updateId, long samples, long base, float fill, String metrics) {
+        Map<String, String> m = meta(client, updateId, samples, base);
+        m.put("metrics", metrics);
+        return SafeTensors.write(constant(fill, 3), m);
     }
 
     static HttpResponse<String> post(String url, String path, byte[] body, String token) throws Exception {

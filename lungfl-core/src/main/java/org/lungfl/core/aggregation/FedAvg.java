@@ -42,6 +42,22 @@ public final class FedAvg implements AggregationStrategy {
 
     @Override
     public Round begin(long v, List<Contribution> contributions) {
+        double[] share = shares(v, contributions);
+        int k = contributions.size();
+        Map<Long, Double> baseShare = new TreeMap<>();
+        double currentShare = 0;
+        for (int i = 0; i < k; i++) {
+            long b = contributions.get(i).baseVersion();
+            if (b != v) {
+                baseShare.merge(b, share[i], Double::sum);
+                currentShare += share[i];
+            }
+        }
+        return new LinearRound(v, share, baseShare, currentShare);
+    }
+
+    /** Each update's normalised weight ω_i / Σ ω in the round that turns version {@code v} into the next. */
+    double[] shares(long v, List<Contribution> contributions) {
         if (contributions.isEmpty()) throw new IllegalArgumentException("nothing to aggregate");
         int k = contributions.size();
         double[] share = new double[k];
@@ -54,17 +70,8 @@ public final class FedAvg implements AggregationStrategy {
             share[i] = weight(c.numSamples(), v - c.baseVersion());
             total += share[i];
         }
-        Map<Long, Double> baseShare = new TreeMap<>();
-        double currentShare = 0;
-        for (int i = 0; i < k; i++) {
-            share[i] /= total;
-            long b = contributions.get(i).baseVersion();
-            if (b != v) {
-                baseShare.merge(b, share[i], Double::sum);
-                currentShare += share[i];
-            }
-        }
-        return new LinearRound(v, share, baseShare, currentShare);
+        for (int i = 0; i < k; i++) share[i] /= total;
+        return share;
     }
 
     private record LinearRound(long version, double[] shares, Map<Long, Double> baseShare, double currentShare) implements Round {

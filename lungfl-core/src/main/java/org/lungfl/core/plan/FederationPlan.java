@@ -124,6 +124,10 @@ public record FederationPlan(
     public static FederationPlan parse(byte[] json, String source) {
         try {
             return JSON.readValue(json, FederationPlan.class);
+        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+            // A record refused a value: its own message names the field.
+            Throwable why = e.getCause() == null ? e : e.getCause();
+            throw new UserFacingException("plan " + source + ": " + why.getMessage(), e);
         } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
             throw new UserFacingException("plan " + source + ": unknown field '" + path(e) + "'", e);
         } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
@@ -285,13 +289,58 @@ public record FederationPlan(
         }
     }
 
-    /** Server-side aggregation: strategy name and the staleness exponent {@code a} of DESIGN.md. */
+    /**
+     * Server-side aggregation (docs/aggregation.md): the strategy, the staleness exponent {@code a} of
+     * DESIGN.md, the chosen strategy's parameters (its section only; filled with defaults when
+     * absent), update screening, FedBN and DP-FedAvg. Parsed by {@link AggregationOptions#read} so
+     * that every field but {@code strategy} may be left out.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Aggregation(
             @JsonProperty(value = "strategy", required = true) String strategy,
-            @JsonProperty(value = "staleness_exponent", required = true) double stalenessExponent) {
+            @JsonProperty(value = "staleness_exponent", required = true) double stalenessExponent,
+            @JsonProperty("trimmed_mean") AggregationOptions.TrimmedMean trimmedMean,
+            @JsonProperty("krum") AggregationOptions.Krum krum,
+            @JsonProperty("clipping") AggregationOptions.Clipping clipping,
+            @JsonProperty("server_optimizer") AggregationOptions.ServerOptimizer serverOptimizer,
+            @JsonProperty("screening") AggregationOptions.Screening screening,
+            @JsonProperty("fedbn") boolean fedbn,
+            @JsonProperty("dp") AggregationOptions.DifferentialPrivacy dp) {
         public Aggregation {
             require(strategy != null && !strategy.isBlank(), "aggregation.strategy", "must be set");
-            require(stalenessExponent >= 0, "aggregation.staleness_exponent", "must be >= 0");
+            require(AggregationOptions.STRATEGIES.contains(strategy), "aggregation.strategy",
+                    "must be one of " + String.join(", ", AggregationOptions.STRATEGIES) + ", not '" + strategy + "'");
+            require(stalenessExponent >= 0 && Double.isFinite(stalenessExponent), "aggregation.staleness_exponent", "must be >= 0");
+            trimmedMean = section(strategy, "trimmed_mean", trimmedMean, AggregationOptions.TrimmedMean.DEFAULT, AggregationOptions.TRIMMED_MEAN);
+            krum = section(strategy, "krum", krum, AggregationOptions.Krum.DEFAULT, AggregationOptions.KRUM, AggregationOptions.MULTI_KRUM);
+            clipping = section(strategy, "clipping", clipping, AggregationOptions.Clipping.DEFAULT, AggregationOptions.CLIPPED_FEDAVG);
+            serverOptimizer = section(strategy, "server_optimizer", serverOptimizer, AggregationOptions.ServerOptimizer.DEFAULT,
+                    AggregationOptions.FEDADAM, AggregationOptions.FEDYOGI);
+            if (krum != null && strategy.equals(AggregationOptions.KRUM)) {
+                require(krum.selected() <= 1, "aggregation.krum.selected", "is for multi-krum; krum selects exactly one update");
+            }
+            if (screening == null) screening = AggregationOptions.Screening.DEFAULT;
+            require(dp == null || AggregationOptions.DP_STRATEGIES.contains(strategy), "aggregation.dp",
+                    "applies to the averaging strategies (" + String.join(", ", AggregationOptions.DP_STRATEGIES) + "), not to '" + strategy
+                            + "': its noise is calibrated to a sum of clipped deltas");
+        }
+
+        /** The plan's own strategy with every option at its default. */
+        public Aggregation(String strategy, double stalenessExponent) {
+            this(strategy, stalenessExponent, null, null, null, null, null, false, null);
+        }
+
+        @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+        static Aggregation fromJson(JsonNode node) {
+            return AggregationOptions.read(node);
+        }
+
+        /** A strategy's section: defaulted when that strategy is chosen, refused when another one is. */
+        private static <T> T section(String strategy, String field, T value, T dflt, String... owners) {
+            boolean owned = java.util.Arrays.asList(owners).contains(strategy);
+            require(owned || value == null, "aggregation." + field, "is set but strategy '" + strategy + "' does not use it (it is for "
+                    + String.join(", ", owners) + ")");
+            return owned && value == null ? dflt : value;
         }
     }
 

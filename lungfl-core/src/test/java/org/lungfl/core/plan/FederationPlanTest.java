@@ -61,4 +61,77 @@ class FederationPlanTest {
         assertThatThrownBy(() -> FederationPlan.load(dir.resolve("missing.json").toString()))
                 .isInstanceOf(UserFacingException.class).hasMessageContaining("missing.json");
     }
+
+    private static FederationPlan withAggregation(String aggregationJson) {
+        String demo = new String(FederationPlan.preset("demo").toJson(), StandardCharsets.UTF_8);
+        // "aggregation" is the plan's last field: replace everything up to the plan's closing brace.
+        int from = demo.indexOf("\"aggregation\"");
+        int to = demo.lastIndexOf('}');
+        return FederationPlan.parse((demo.substring(0, from) + "\"aggregation\" : " + aggregationJson + "\n" + demo.substring(to))
+                .getBytes(StandardCharsets.UTF_8), "p.json");
+    }
+
+    @Test
+    void aPlanWithoutTheNewAggregationFieldsGetsTheirDefaults() {
+        FederationPlan.Aggregation a = withAggregation("{\"strategy\": \"fedavg\", \"staleness_exponent\": 0.5}").aggregation();
+        assertThat(a).isEqualTo(FederationPlan.preset("demo").aggregation());
+        assertThat(a.screening()).isEqualTo(AggregationOptions.Screening.DEFAULT);
+        assertThat(a.fedbn()).isFalse();
+        assertThat(a.dp()).isNull();
+        assertThat(a.trimmedMean()).isNull();
+        assertThat(withAggregation("{\"strategy\": \"fedavg\"}").aggregation().stalenessExponent()).isEqualTo(0.5);
+    }
+
+    @Test
+    void eachStrategyGetsItsOwnSectionWithDefaultsAndTheJsonRoundTrips() {
+        FederationPlan p = withAggregation("""
+                {"strategy": "multi-krum", "krum": {"byzantine_clients": 2},
+                 "screening": {"factor": 3, "action": "reject"}, "fedbn": true}""");
+        FederationPlan.Aggregation a = p.aggregation();
+        assertThat(a.krum()).isEqualTo(new AggregationOptions.Krum(2, 0));
+        assertThat(a.screening()).isEqualTo(new AggregationOptions.Screening(3, 5, 3, "reject"));
+        assertThat(a.fedbn()).isTrue();
+        assertThat(FederationPlan.parse(p.toJson(), "again")).isEqualTo(p);
+        assertThat(withAggregation("{\"strategy\": \"fedyogi\"}").aggregation().serverOptimizer())
+                .isEqualTo(AggregationOptions.ServerOptimizer.DEFAULT);
+        assertThat(withAggregation("{\"strategy\": \"trimmed-mean\", \"trimmed_mean\": {\"trim_fraction\": 0.3}}").aggregation()
+                .trimmedMean().trimFraction()).isEqualTo(0.3);
+        FederationPlan dp = withAggregation("{\"strategy\": \"fedavg\", \"dp\": {\"clip_norm\": 0.5, \"noise_multiplier\": 1.1}}");
+        assertThat(dp.aggregation().dp()).isEqualTo(new AggregationOptions.DifferentialPrivacy(0.5, 1.1, 1e-5));
+        assertThat(FederationPlan.parse(dp.toJson(), "again")).isEqualTo(dp);
+        // Aggregation settings are not part of the fingerprint: a federation may change them.
+        assertThat(dp.fingerprint()).isEqualTo(FederationPlan.preset("demo").fingerprint());
+    }
+
+    @Test
+    void anUnknownStrategyOrABadParameterIsRefusedNamingTheField() {
+        String[][] cases = {
+            {"{\"strategy\": \"fedsgd\"}", "field 'aggregation.strategy' must be one of fedavg, trimmed-mean"},
+            {"{\"staleness_exponent\": 0.5}", "field 'aggregation.strategy' is missing"},
+            {"{\"strategy\": 7}", "field 'aggregation.strategy' has the wrong type"},
+            {"{\"strategy\": \"fedavg\", \"stalenes_exponent\": 0.5}", "unknown field 'aggregation.stalenes_exponent'"},
+            {"{\"strategy\": \"trimmed-mean\", \"trimmed_mean\": {\"trim_fraction\": 0.5}}",
+                "field 'aggregation.trimmed_mean.trim_fraction' must be in [0, 0.5), not 0.5"},
+            {"{\"strategy\": \"trimmed-mean\", \"trimmed_mean\": {\"beta\": 0.1}}", "unknown field 'aggregation.trimmed_mean.beta'"},
+            {"{\"strategy\": \"krum\", \"krum\": {\"byzantine_clients\": -1}}", "field 'aggregation.krum.byzantine_clients' must be >= 0"},
+            {"{\"strategy\": \"krum\", \"krum\": {\"byzantine_clients\": 1.5}}", "field 'aggregation.krum.byzantine_clients' has the wrong type"},
+            {"{\"strategy\": \"krum\", \"krum\": {\"selected\": 3}}", "field 'aggregation.krum.selected' is for multi-krum"},
+            {"{\"strategy\": \"fedavg\", \"krum\": {\"byzantine_clients\": 1}}",
+                "field 'aggregation.krum' is set but strategy 'fedavg' does not use it"},
+            {"{\"strategy\": \"clipped-fedavg\", \"clipping\": {\"norm\": -1}}", "field 'aggregation.clipping.norm' must be"},
+            {"{\"strategy\": \"fedadam\", \"server_optimizer\": {\"beta2\": 1}}", "field 'aggregation.server_optimizer.beta2' must be in [0, 1)"},
+            {"{\"strategy\": \"fedavg\", \"screening\": {\"action\": \"drop\"}}",
+                "field 'aggregation.screening.action' must be 'reject' or 'quarantine', not 'drop'"},
+            {"{\"strategy\": \"fedavg\", \"screening\": {\"factor\": 1}}", "field 'aggregation.screening.factor' must be a finite number > 1"},
+            {"{\"strategy\": \"fedavg\", \"fedbn\": \"yes\"}", "field 'aggregation.fedbn' has the wrong type"},
+            {"{\"strategy\": \"fedavg\", \"dp\": {\"clip_norm\": 1}}", "field 'aggregation.dp.noise_multiplier' is missing"},
+            {"{\"strategy\": \"median\", \"dp\": {\"clip_norm\": 1, \"noise_multiplier\": 1}}", "field 'aggregation.dp' applies to"},
+            {"{\"strategy\": \"fedavg\", \"dp\": {\"clip_norm\": 1, \"noise_multiplier\": 1, \"delta\": 1}}",
+                "field 'aggregation.dp.delta' must be in (0, 1)"},
+        };
+        for (String[] c : cases) {
+            assertThatThrownBy(() -> withAggregation(c[0])).as(c[0]).isInstanceOf(UserFacingException.class)
+                    .hasMessageStartingWith("plan p.json: ").hasMessageContaining(c[1]);
+        }
+    }
 }

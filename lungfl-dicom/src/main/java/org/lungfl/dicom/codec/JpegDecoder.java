@@ -1,6 +1,7 @@
 package org.lungfl.dicom.codec;
 
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * Sequential DCT JPEG with Huffman coding: SOF0 (baseline, 8-bit; transfer syntax 1.2.840.10008.1.2.4.50)
@@ -31,15 +32,16 @@ public final class JpegDecoder implements FrameDecoder {
     }
 
     @Override
-    public int[] decode(byte[] frame, ImageDescriptor descriptor) throws CodecException {
+    public int[] decode(byte[] frame, ImageDescriptor descriptor, Consumer<String> warnings) throws CodecException {
         if (frame == null || frame.length == 0) throw new CodecException("JPEG: empty frame");
-        return new Decoding(frame, descriptor).run();
+        return new Decoding(frame, descriptor, warnings).run();
     }
 
     /** The state of one decode call. */
     private static final class Decoding {
         private final byte[] data;
         private final ImageDescriptor descriptor;
+        private final Consumer<String> warnings;
         private final int[][] quant = new int[4][];
         private final JpegHuffmanTable[] dcTables = new JpegHuffmanTable[4];
         private final JpegHuffmanTable[] acTables = new JpegHuffmanTable[4];
@@ -52,9 +54,10 @@ public final class JpegDecoder implements FrameDecoder {
         private boolean[] decoded;
         private int pos;
 
-        Decoding(byte[] data, ImageDescriptor descriptor) {
+        Decoding(byte[] data, ImageDescriptor descriptor, Consumer<String> warnings) {
             this.data = data;
             this.descriptor = descriptor;
+            this.warnings = warnings;
         }
 
         int[] run() throws CodecException {
@@ -76,6 +79,7 @@ public final class JpegDecoder implements FrameDecoder {
                 pos += 2;
                 if (marker == 0xD9) {
                     if (!complete()) throw new CodecException("JPEG: EOI before all components were decoded");
+                    JpegFrameHeader.checkTrailer(data, pos, "JPEG");
                     return samples();
                 }
                 if (marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x01 || marker == 0x00) {
@@ -87,7 +91,7 @@ public final class JpegDecoder implements FrameDecoder {
                 pos += len;
                 switch (marker) {
                     case 0xC0, 0xC1 -> startFrame(JpegFrameHeader.parse(data, body, bodyLen, marker));
-                    case 0xC4 -> readHuffmanTables(body, bodyLen);
+                    case 0xC4 -> JpegHuffmanTable.readSegment(data, body, bodyLen, dcTables, acTables, 15);
                     case 0xDB -> readQuantTables(body, bodyLen);
                     case 0xDD -> {
                         if (bodyLen != 2) throw new CodecException("JPEG: DRI segment has length " + len);
@@ -179,26 +183,6 @@ public final class JpegDecoder implements FrameDecoder {
             }
         }
 
-        private void readHuffmanTables(int p, int len) throws CodecException {
-            int end = p + len;
-            while (p < end) {
-                if (p + 17 > end) throw new CodecException("JPEG: DHT segment is shorter than its tables");
-                int tc = (data[p] & 0xFF) >> 4;
-                int th = data[p] & 0x0F;
-                if (tc > 1 || th > 3) throw new CodecException("JPEG: DHT names table class " + tc + " id " + th);
-                int[] counts = new int[17];
-                int total = 0;
-                for (int i = 1; i <= 16; i++) total += counts[i] = data[p + i] & 0xFF;
-                p += 17;
-                if (total > 256 || p + total > end) throw new CodecException("JPEG: DHT table declares " + total + " symbols");
-                int[] symbols = new int[total];
-                for (int i = 0; i < total; i++) symbols[i] = data[p + i] & 0xFF;
-                p += total;
-                JpegHuffmanTable table = new JpegHuffmanTable(counts, symbols, tc == 0);
-                (tc == 0 ? dcTables : acTables)[th] = table;
-            }
-        }
-
         private void decodeScan(int p, int len) throws CodecException {
             if (frame == null) throw new CodecException("JPEG: scan before the frame header");
             int ns = len > 0 ? data[p] & 0xFF : 0;
@@ -226,7 +210,12 @@ public final class JpegDecoder implements FrameDecoder {
                 blocksPerMcu += frame.h()[c] * frame.v()[c];
             }
             int ss = data[p + 1 + 2 * ns] & 0xFF, se = data[p + 2 + 2 * ns] & 0xFF, a = data[p + 3 + 2 * ns] & 0xFF;
-            if (ss != 0 || se != 63 || a != 0) throw new CodecException("JPEG: scan is not sequential (Ss=" + ss + " Se=" + se + " Ah/Al=" + a + ")");
+            if (ss != 0 || se != 63 || a != 0) {
+                // The frame's SOF marker makes it sequential; libjpeg ignores such scan parameters
+                // with a warning (JWRN_NOT_SEQUENTIAL) and so does GDCM. Some 12-bit writers set Se=0.
+                warnings.accept("JPEG: scan header of a sequential frame has Ss=" + ss + " Se=" + se + " Ah/Al=" + a
+                        + " (0, 63 and 0 expected); decoded as sequential, as libjpeg does");
+            }
             if (ns > 1 && blocksPerMcu > 10) throw new CodecException("JPEG: interleaved scan with " + blocksPerMcu + " blocks per MCU");
 
             JpegBitReader in = new JpegBitReader(data, pos, data.length);

@@ -73,6 +73,19 @@ record JpegFrameHeader(int sof, int precision, int lines, int samplesPerLine, in
         return len;
     }
 
+    /**
+     * After EOI a DICOM fragment may hold padding to an even length (a zero byte, or a fill byte
+     * 0xFF as some writers put), nothing else: anything more means the fragments of two frames
+     * were joined or the stream was damaged.
+     */
+    static void checkTrailer(byte[] data, int p, String codec) throws CodecException {
+        for (int i = p; i < data.length; i++) {
+            if (data[i] != 0 && data[i] != (byte) 0xFF) {
+                throw new CodecException(codec + ": " + (data.length - p) + " bytes after the EOI marker (data left over)");
+            }
+        }
+    }
+
     static int u16(byte[] data, int p) {
         return (data[p] & 0xFF) << 8 | data[p + 1] & 0xFF;
     }
@@ -85,6 +98,9 @@ record JpegFrameHeader(int sof, int precision, int lines, int samplesPerLine, in
         }
         if (ids.length != d.samplesPerPixel()) {
             throw new CodecException("JPEG: frame has " + ids.length + " components, DICOM SamplesPerPixel is " + d.samplesPerPixel());
+        }
+        if (precision > d.bitsAllocated()) {
+            throw new CodecException("JPEG: frame precision " + precision + " bits, DICOM BitsAllocated is " + d.bitsAllocated());
         }
         if (precision < d.bitsStored()) {
             throw new CodecException("JPEG: frame precision " + precision + " bits, DICOM BitsStored is " + d.bitsStored());

@@ -24,7 +24,35 @@ final class JpegHuffmanTable {
      * @param counts number of codes of each length 1..16 (index 0 unused)
      * @param symbols the symbols in code order
      */
-    JpegHuffmanTable(int[] counts, int[] symbols, boolean dc) throws CodecException {
+    /**
+     * Reads the tables of one DHT segment (T.81 B.2.4.2), whose payload is data[p, p + len), into
+     * the DC (class 0) and AC (class 1) slots.
+     *
+     * @param maxDcCategory largest category a class-0 table may hold: 15 for DCT, 16 for lossless
+     */
+    static void readSegment(byte[] data, int p, int len, JpegHuffmanTable[] dcTables, JpegHuffmanTable[] acTables,
+            int maxDcCategory) throws CodecException {
+        int end = p + len;
+        if (len < 17) throw new CodecException("JPEG: DHT segment of " + (len + 2) + " bytes holds no table");
+        while (p < end) {
+            if (p + 17 > end) throw new CodecException("JPEG: DHT segment is shorter than its tables");
+            int tc = (data[p] & 0xFF) >> 4;
+            int th = data[p] & 0x0F;
+            if (tc > 1 || th > 3) throw new CodecException("JPEG: DHT names table class " + tc + " id " + th);
+            int[] counts = new int[17];
+            int total = 0;
+            for (int i = 1; i <= 16; i++) total += counts[i] = data[p + i] & 0xFF;
+            p += 17;
+            if (total > 256 || p + total > end) throw new CodecException("JPEG: DHT table declares " + total + " symbols");
+            int[] symbols = new int[total];
+            for (int i = 0; i < total; i++) symbols[i] = data[p + i] & 0xFF;
+            p += total;
+            JpegHuffmanTable table = new JpegHuffmanTable(counts, symbols, tc == 0, maxDcCategory);
+            (tc == 0 ? dcTables : acTables)[th] = table;
+        }
+    }
+
+    JpegHuffmanTable(int[] counts, int[] symbols, boolean dc, int maxDcCategory) throws CodecException {
         values = symbols;
         int code = 0;
         int p = 0;
@@ -39,8 +67,8 @@ final class JpegHuffmanTable {
             for (int i = 0; i < n; i++, p++, code++) {
                 // codes of one length must fit in that many bits (libjpeg: JERR_BAD_HUFF_TABLE)
                 if (code >= (1 << len)) throw new CodecException("JPEG: Huffman table has more codes than fit in " + len + " bits");
-                if (dc && symbols[p] > 15) {
-                    throw new CodecException("JPEG: DC Huffman table holds category " + symbols[p] + " (at most 15)");
+                if (dc && symbols[p] > maxDcCategory) {
+                    throw new CodecException("JPEG: Huffman table holds category " + symbols[p] + " (at most " + maxDcCategory + ")");
                 }
                 if (len <= LOOKAHEAD) {
                     int shift = LOOKAHEAD - len;

@@ -1,5 +1,7 @@
 package org.lungfl.dicom.codec;
 
+import java.util.function.Consumer;
+
 /**
  * JPEG-LS (ITU-T T.87 / ISO 14495-1) lossless and near-lossless decoder, transfer syntaxes
  * 1.2.840.10008.1.2.4.80 and .81.
@@ -25,7 +27,7 @@ public final class JpegLsDecoder implements FrameDecoder {
     public JpegLsDecoder() {}
 
     @Override
-    public int[] decode(byte[] frame, ImageDescriptor d) throws CodecException {
+    public int[] decode(byte[] frame, ImageDescriptor d, Consumer<String> warnings) throws CodecException {
         return new Parse(frame, d).run();
     }
 
@@ -260,7 +262,30 @@ public final class JpegLsDecoder implements FrameDecoder {
             if (reader.unusedBits() > MAX_UNUSED_BITS) {
                 throw new CodecException("JPEG-LS: " + reader.unusedBits() / 8 + " bytes of scan data left after the last line");
             }
+            if (near > 0 && precision > descriptor.bitsStored()) clampToBitsStored(indexes);
             pos = end;
+        }
+
+        /**
+         * Near-lossless reconstruction may overshoot the original by up to NEAR, and T.87 A.4.5
+         * clamps it to [0, MAXVAL]. GDCM writes 12-bit data with P=16 and MAXVAL 65535, so a bone
+         * pixel of 4095 can come back as 4098, which masking to BitsStored would wrap to 2 (air):
+         * clamp to the BitsStored range instead, as the encoder would have with the true MAXVAL.
+         * Signed data is coded as P-bit two's complement patterns (GDCM keeps them sign-extended).
+         */
+        private void clampToBitsStored(int[] components) {
+            int bits = descriptor.bitsStored();
+            boolean signed = descriptor.signed();
+            int min = signed ? -(1 << (bits - 1)) : 0;
+            int max = signed ? (1 << (bits - 1)) - 1 : (1 << bits) - 1;
+            int shift = 32 - precision;
+            int stride = componentIds.length;
+            for (int c : components) {
+                for (int i = c; i < out.length; i += stride) {
+                    int v = signed ? out[i] << shift >> shift : out[i];
+                    out[i] = v < min ? min : Math.min(v, max);
+                }
+            }
         }
 
         /** The entropy-coded data ends at the first 0xFF followed by a byte with its MSB set. */

@@ -1,5 +1,7 @@
 package org.lungfl.dicom.codec;
 
+import java.util.function.Consumer;
+
 /**
  * DICOM RLE Lossless (PS3.5 Annex G), transfer syntax 1.2.840.10008.1.2.5.
  *
@@ -17,7 +19,7 @@ public final class RleDecoder implements FrameDecoder {
     public RleDecoder() {}
 
     @Override
-    public int[] decode(byte[] frame, ImageDescriptor d) throws CodecException {
+    public int[] decode(byte[] frame, ImageDescriptor d, Consumer<String> warnings) throws CodecException {
         int spp = d.samplesPerPixel();
         int bitsAllocated = d.bitsAllocated();
         if (spp != 1 && spp != 3) {

@@ -21,7 +21,9 @@ import java.util.stream.Stream;
 import org.lungfl.core.UserFacingException;
 import org.lungfl.core.plan.FederationPlan;
 import org.lungfl.core.tensor.Npy;
+import org.lungfl.dicom.DicomException;
 import org.lungfl.dicom.io.DicomFile;
+import org.lungfl.dicom.io.FolderListing;
 import org.lungfl.dicom.series.CtSeries;
 import org.lungfl.dicom.series.DicomSource;
 import org.lungfl.dicom.series.SeriesAssembler;
@@ -92,7 +94,19 @@ public final class DatasetImporter {
         } catch (IOException e) {
             throw new UserFacingException(cacheDir + ": cannot create cache directory: " + e.getMessage());
         }
+        boolean newCache = !Files.exists(cacheDir.resolve(Manifest.FILE));
         Manifest manifest = Manifest.open(cacheDir, labels.layout());
+        try {
+            // the salt must be on disk before the first salted key is: a killed run is resumed by key
+            if (newCache) manifest.lastRunSkipped(List.of());
+            // volumes a killed run finished after the manifest's last save
+            String fingerprint = plan.preprocessFingerprint();
+            for (Manifest.Entry e : VolumeSidecar.finished(cacheDir, fingerprint)) {
+                if (!manifest.isDone(e.key(), fingerprint)) manifest.put(e);
+            }
+        } catch (IOException e) {
+            throw new UserFacingException(cacheDir + ": cannot write manifest: " + e.getMessage(), e);
+        }
         Map<String, Labels.Label> labelByKey = keyed(labels, manifest.salt());
 
         List<Path> folders = new ArrayList<>();
@@ -111,20 +125,31 @@ public final class DatasetImporter {
         Run run = new Run(labels, labelByKey, manifest, cacheDir, annotations);
         listener.started(folders.size());
         int done = 0;
-        for (Path folder : folders) {
-            String folderName = folder.getFileName().toString();
-            try {
-                run.patient(folder);
-            } catch (UserFacingException e) {
-                run.skipped.add(new Manifest.Skip(folderName, e.getMessage()));
-            } catch (RuntimeException e) {
-                // A bug or an unforeseen input must cost one patient, not the whole import.
-                run.skipped.add(new Manifest.Skip(folderName, "internal error: " + e));
-            } catch (IOException e) {
-                throw new UserFacingException(cacheDir + ": cannot write: " + e.getMessage(), e);
-            } finally {
-                listener.patientDone(++done, folders.size(), run.slices);
+        try {
+            for (Path folder : folders) {
+                String folderName = folder.getFileName().toString();
+                try {
+                    run.patient(folder);
+                } catch (UserFacingException e) {
+                    run.skipped.add(new Manifest.Skip(folderName, e.getMessage()));
+                } catch (RuntimeException e) {
+                    // A bug or an unforeseen input must cost one patient, not the whole import.
+                    run.skipped.add(new Manifest.Skip(folderName, "internal error: " + e));
+                } catch (IOException e) {
+                    throw new UserFacingException(cacheDir + ": cannot write: " + e.getMessage(), e);
+                } finally {
+                    listener.patientDone(++done, folders.size(), run.slices);
+                }
             }
+        } catch (RuntimeException stopped) {
+            // A listener that ends the run early (the desktop client's Cancel): the manifest keeps every
+            // patient imported so far, so the next run resumes instead of starting over.
+            try {
+                manifest.lastRunSkipped(run.skipped);
+            } catch (IOException e) {
+                stopped.addSuppressed(e);
+            }
+            throw stopped;
         }
         List<Manifest.Skip> skipped = new ArrayList<>(earlySkips);
         skipped.addAll(run.skipped);
@@ -207,6 +232,7 @@ public final class DatasetImporter {
             List<SliceDecoder.Slice> decoded = series.slices().stream().map(h -> scan.slices.get(h.path())).toList();
             double[] spacing = plan.preprocess().spacingMm();
             HuVolume hu = VolumeStacker.stack(decoded, series.positions(), spacing);
+            VolumeSidecar.remove(cacheDir, scan.key);
             String file;
             int[] shape;
             Manifest.Lesion lesion = null;
@@ -226,6 +252,7 @@ public final class DatasetImporter {
                     series.seriesInstanceUid(), new int[] {series.sliceCount(), series.rows(), series.columns()},
                     new double[] {series.sliceSpacing(), series.pixelSpacing()[0], series.pixelSpacing()[1]},
                     choice.reason(), series.warnings(), scan.unreadable.size(), lesion);
+            VolumeSidecar.write(cacheDir, entry);
             manifest.put(entry);
             imported.add(entry);
             slices += series.sliceCount();
@@ -257,12 +284,14 @@ public final class DatasetImporter {
             Map<Path, String> unreadable) {}
 
     private Scan scan(Path folder, String salt, Labels.Layout layout, SliceDecoder decoder) {
-        List<Path> files = filesUnder(folder);
+        FolderListing listing = filesUnder(folder);
+        List<Path> files = listing.files();
         record Read(SliceHeader header, SliceDecoder.Slice slice, String key) {}
         List<Future<Read>> futures = new ArrayList<>(files.size());
         for (Path f : files) {
             futures.add(pool.submit(() -> {
                 DicomFile d = source.read(f);
+                if (d.pixelDataMismatch() != null) throw new DicomException(f, d.pixelDataMismatch() + "; slice skipped");
                 // The PatientID is hashed here and goes no further.
                 String key = layout == Labels.Layout.PATIENT_ID ? patientKey(salt, d.patientId()) : null;
                 SliceHeader h = SliceHeader.of(d);
@@ -272,6 +301,7 @@ public final class DatasetImporter {
         List<SliceHeader> headers = new ArrayList<>(files.size());
         Map<Path, SliceDecoder.Slice> slices = new java.util.HashMap<>();
         Map<Path, String> unreadable = new LinkedHashMap<>();
+        listing.skipped().forEach((path, why) -> unreadable.put(path, path + ": " + why + " (skipped)"));
         Set<String> keys = new HashSet<>();
         for (int i = 0; i < futures.size(); i++) {
             try {
@@ -281,6 +311,11 @@ public final class DatasetImporter {
                 if (r.key() != null) keys.add(r.key());
             } catch (ExecutionException e) {
                 Throwable c = e.getCause();
+                if (c instanceof OutOfMemoryError) {
+                    // one file too large for this JVM costs that file, not the import
+                    unreadable.put(files.get(i), files.get(i) + ": not enough memory to read it");
+                    continue;
+                }
                 if (c instanceof Error err) throw err;
                 // DicomException says "FILE: reason"; anything else is a reader bug, still only this file's loss.
                 unreadable.put(files.get(i), c instanceof UserFacingException ? c.getMessage() : files.get(i) + ": internal error: " + c);
@@ -305,7 +340,7 @@ public final class DatasetImporter {
 
     /** The key of the first readable file with a PatientID in the folder, or null. */
     private String peekKey(Path folder, String salt) {
-        for (Path f : filesUnder(folder)) {
+        for (Path f : filesUnder(folder).files()) {
             try {
                 String key = patientKey(salt, source.read(f).patientId());
                 if (key != null) return key;
@@ -316,13 +351,17 @@ public final class DatasetImporter {
         return null;
     }
 
-    /** Every regular file below the folder, in name order; DICOMDIR and hidden files excluded. */
-    private static List<Path> filesUnder(Path folder) {
-        try (Stream<Path> s = Files.walk(folder)) {
-            return s.filter(Files::isRegularFile)
+    /**
+     * Every regular file below the folder, in name order, DICOMDIR and hidden files excluded; and
+     * what is not a regular file (a FIFO, a socket, a link loop), with why it is skipped.
+     */
+    private static FolderListing filesUnder(Path folder) {
+        try {
+            FolderListing all = FolderListing.of(folder);
+            return new FolderListing(all.files().stream()
                     .filter(p -> !p.getFileName().toString().startsWith(".") && !p.getFileName().toString().equals("DICOMDIR"))
-                    .sorted().toList();
-        } catch (IOException | java.io.UncheckedIOException e) {
+                    .toList(), all.skipped());
+        } catch (IOException e) {
             throw new UserFacingException(folder + ": cannot list: " + e.getMessage());
         }
     }

@@ -133,6 +133,20 @@ public final class Manifest {
         return salt;
     }
 
+    /** Which labels layout made this cache: with DSB2017 a patient's key is its folder name. */
+    public Labels.Layout layout() {
+        return layout;
+    }
+
+    /**
+     * The key this cache gives the patient with {@code patientId} (PATIENT_ID layout), or null
+     * without an ID. Lets a viewer find the folder of a patient it lists by key; the ID itself
+     * must go no further than this call.
+     */
+    public String keyOf(String patientId) {
+        return DatasetImporter.patientKey(salt, patientId);
+    }
+
     public Map<String, Entry> patients() {
         return java.util.Collections.unmodifiableMap(patients);
     }

@@ -13,7 +13,8 @@ import org.lungfl.dicom.io.DicomReader;
 
 /**
  * What {@code lungfl dicom inspect} reports for one file: the header attributes an importer relies
- * on, under their DICOM keywords, and the HU statistics; or the reason the file cannot be read.
+ * on, under their DICOM keywords, the HU statistics and the deviations from the standard that were
+ * tolerated ({@code warnings}); or the reason the file cannot be read.
  * Patient-identifying attributes are never part of it.
  */
 public final class DicomInspection {
@@ -42,10 +43,20 @@ public final class DicomInspection {
             f.put("hu_mean", hasHu ? hu.mean() : null);
             f.put("hu_sum", hasHu ? hu.sum() : null);
             f.put("hu_sha256", hasHu ? hu.sha256() : null);
+            // after decoding, so a codec's warnings are in too
+            f.put("warnings", file.warnings());
             return new DicomInspection(path, f, null);
         } catch (DicomException e) {
             return new DicomInspection(path, new LinkedHashMap<>(), e.getMessage());
+        } catch (OutOfMemoryError e) {
+            // one file too large for this JVM must not end an inspection of many
+            return new DicomInspection(path, new LinkedHashMap<>(), path + ": not enough memory to decode it (" + e.getMessage() + ")");
         }
+    }
+
+    /** A path that was found but not read (a FIFO, a socket, a symbolic link loop), with the reason. */
+    public static DicomInspection skipped(Path path, String reason) {
+        return new DicomInspection(path, new LinkedHashMap<>(), path + ": " + reason + " (skipped)");
     }
 
     private static Map<String, Object> header(DicomFile file) {
@@ -113,6 +124,9 @@ public final class DicomInspection {
             line(s, "HU sha256", fields.get("hu_sha256"));
         } else {
             line(s, "HU", "none (no grayscale Pixel Data)");
+        }
+        if (fields.get("warnings") instanceof java.util.List<?> warnings) {
+            for (Object w : warnings) line(s, "warning", w);
         }
         return s.toString();
     }

@@ -1,25 +1,38 @@
 package org.lungfl.dicom.io;
 
-/** Little- and big-endian reads from a byte array; callers have already checked the bounds. */
+import java.nio.ByteBuffer;
+
+/** Little- and big-endian reads at absolute positions; callers have already checked the bounds. */
 final class Bytes {
     private Bytes() {}
 
-    static int u16(byte[] b, int i, boolean bigEndian) {
-        return bigEndian ? (b[i] & 0xFF) << 8 | (b[i + 1] & 0xFF) : (b[i] & 0xFF) | (b[i + 1] & 0xFF) << 8;
+    static int u8(ByteBuffer b, int i) {
+        return b.get(i) & 0xFF;
     }
 
-    static int i32(byte[] b, int i, boolean bigEndian) {
+    static int u16(ByteBuffer b, int i, boolean bigEndian) {
+        return bigEndian ? u8(b, i) << 8 | u8(b, i + 1) : u8(b, i) | u8(b, i + 1) << 8;
+    }
+
+    static int i32(ByteBuffer b, int i, boolean bigEndian) {
         return bigEndian
-                ? (b[i] & 0xFF) << 24 | (b[i + 1] & 0xFF) << 16 | (b[i + 2] & 0xFF) << 8 | (b[i + 3] & 0xFF)
-                : (b[i] & 0xFF) | (b[i + 1] & 0xFF) << 8 | (b[i + 2] & 0xFF) << 16 | (b[i + 3] & 0xFF) << 24;
+                ? u8(b, i) << 24 | u8(b, i + 1) << 16 | u8(b, i + 2) << 8 | u8(b, i + 3)
+                : u8(b, i) | u8(b, i + 1) << 8 | u8(b, i + 2) << 16 | u8(b, i + 3) << 24;
     }
 
-    static long u32(byte[] b, int i, boolean bigEndian) {
+    static long u32(ByteBuffer b, int i, boolean bigEndian) {
         return i32(b, i, bigEndian) & 0xFFFFFFFFL;
     }
 
     /** A tag is two 16-bit numbers, each in the syntax's byte order. */
-    static int tag(byte[] b, int i, boolean bigEndian) {
+    static int tag(ByteBuffer b, int i, boolean bigEndian) {
         return u16(b, i, bigEndian) << 16 | u16(b, i + 2, bigEndian);
+    }
+
+    /** A copy of {@code length} bytes from position {@code from}. */
+    static byte[] copy(ByteBuffer b, int from, int length) {
+        byte[] out = new byte[length];
+        b.get(from, out);
+        return out;
     }
 }

@@ -1,6 +1,7 @@
 package org.lungfl.dicom.io;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.OptionalInt;
 import org.lungfl.dicom.DicomException;
 import org.lungfl.dicom.codec.ImageDescriptor;
@@ -65,6 +66,20 @@ public interface DicomFile {
 
     /** NumberOfFrames, 1 when absent; 0 when the file has no Pixel Data. */
     int numberOfFrames();
+
+    /**
+     * Deviations from the standard tolerated so far, one sentence each, in the order met: those of
+     * the header at once, a codec's when a frame is decoded (a JPEG 2000 code-stream narrower than
+     * BitsStored, a sequential JPEG scan header with odd Ss/Se). Empty for a clean file.
+     */
+    List<String> warnings();
+
+    /**
+     * Why the Pixel Data does not fit the header (more bytes than Rows × Columns × frames ×
+     * BitsAllocated need, beyond one byte of padding), or null. Inspection reports it as a
+     * warning; an import skips such a slice, whose true size is unknown.
+     */
+    String pixelDataMismatch();
 
     /**
      * The stored values of one frame, masked to BitsStored and sign-extended when

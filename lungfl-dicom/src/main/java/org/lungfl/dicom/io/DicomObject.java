@@ -1,5 +1,6 @@
 package org.lungfl.dicom.io;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -10,13 +11,13 @@ import java.util.List;
  * Typed accessors interpret a value as the caller expects it (implicit VR files carry no VR).
  */
 public final class DicomObject {
-    private final byte[] buf;
+    private final ByteBuffer buf;
     private final boolean bigEndian;
     private DicomElement[] elements = new DicomElement[48];
     private int size;
     private boolean sorted = true;
 
-    DicomObject(byte[] buf, boolean bigEndian) {
+    DicomObject(ByteBuffer buf, boolean bigEndian) {
         this.buf = buf;
         this.bigEndian = bigEndian;
     }
@@ -63,9 +64,9 @@ public final class DicomObject {
         DicomElement e = get(tag);
         if (e == null || e.isSequence() || e.isEncapsulated()) return null;
         int from = e.offset(), to = from + e.length();
-        while (from < to && buf[from] == ' ') from++;
-        while (to > from && (buf[to - 1] == ' ' || buf[to - 1] == 0)) to--;
-        return to == from ? null : new String(buf, from, to - from, StandardCharsets.ISO_8859_1);
+        while (from < to && buf.get(from) == ' ') from++;
+        while (to > from && (buf.get(to - 1) == ' ' || buf.get(to - 1) == 0)) to--;
+        return to == from ? null : new String(Bytes.copy(buf, from, to - from), StandardCharsets.ISO_8859_1);
     }
 
     /** An unsigned 16-bit value (US), or null when absent or shorter than 2 bytes. */
@@ -109,10 +110,10 @@ public final class DicomObject {
     public byte[] bytes(int tag) {
         DicomElement e = get(tag);
         if (e == null || e.isSequence() || e.isEncapsulated()) return null;
-        return Arrays.copyOfRange(buf, e.offset(), e.offset() + e.length());
+        return Bytes.copy(buf, e.offset(), e.length());
     }
 
-    byte[] buffer() { return buf; }
+    ByteBuffer buffer() { return buf; }
 
     boolean bigEndian() { return bigEndian; }
 }

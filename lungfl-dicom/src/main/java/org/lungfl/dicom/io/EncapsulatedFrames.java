@@ -1,7 +1,8 @@
 package org.lungfl.dicom.io;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.function.Consumer;
 import java.util.Optional;
 import org.lungfl.dicom.DicomException;
 import org.lungfl.dicom.codec.CodecException;
@@ -16,18 +17,21 @@ import org.lungfl.dicom.codec.ImageDescriptor;
 final class EncapsulatedFrames implements PixelFrames {
     private final Path path;
     private final TransferSyntax syntax;
-    private final byte[] buf;
+    private final ByteBuffer buf;
     private final Fragments f;
     private final ImageDescriptor d;
+    private final Consumer<String> warnings;
     /** Frame i is fragments [firstFragment[i], firstFragment[i + 1]). */
     private final int[] firstFragment;
 
-    EncapsulatedFrames(Path path, TransferSyntax syntax, byte[] buf, Fragments f, ImageDescriptor d, int frames) throws DicomException {
+    EncapsulatedFrames(Path path, TransferSyntax syntax, ByteBuffer buf, Fragments f, ImageDescriptor d, int frames,
+            Consumer<String> warnings) throws DicomException {
         this.path = path;
         this.syntax = syntax;
         this.buf = buf;
         this.f = f;
         this.d = d;
+        this.warnings = warnings;
         this.firstFragment = splitFrames(frames);
     }
 
@@ -82,25 +86,36 @@ final class EncapsulatedFrames implements PixelFrames {
     private boolean startsCodestream(int fragment) {
         int p = f.offset[fragment], n = f.length[fragment];
         if (n < 2) return false;
-        int m = (buf[p] & 0xFF) << 8 | (buf[p + 1] & 0xFF);
+        int m = Bytes.u8(buf, p) << 8 | Bytes.u8(buf, p + 1);
         if (m == 0xFFD8 || m == 0xFF4F) return true;
-        return n >= 8 && buf[p] == 0 && buf[p + 1] == 0 && buf[p + 2] == 0 && buf[p + 3] == 0x0C
-                && buf[p + 4] == 0x6A && buf[p + 5] == 0x50 && buf[p + 6] == 0x20 && buf[p + 7] == 0x20;
+        return n >= 8 && Bytes.u32(buf, p, true) == 12 && Bytes.u32(buf, p + 4, true) == 0x6A502020;
     }
 
     /** The concatenated fragments of one frame, as the codec sees it. */
-    byte[] frameBytes(int frame) {
+    byte[] frameBytes(int frame) throws DicomException {
         int from = firstFragment[frame], to = firstFragment[frame + 1];
-        if (to - from == 1) return Arrays.copyOfRange(buf, f.offset[from], f.offset[from] + f.length[from]);
         long total = 0;
         for (int i = from; i < to; i++) total += f.length[i];
+        if (total > maxCompressedFrameBytes(d)) {
+            throw new DicomException(path, "frame " + (frame + 1) + " has " + total + " compressed bytes, more than any codec needs for "
+                    + d.rows() + "x" + d.columns() + "x" + d.samplesPerPixel() + " samples of " + d.bitsAllocated() + " bits");
+        }
         byte[] out = new byte[(int) total];
         int p = 0;
         for (int i = from; i < to; i++) {
-            System.arraycopy(buf, f.offset[i], out, p, f.length[i]);
+            buf.get(f.offset[i], out, p, f.length[i]);
             p += f.length[i];
         }
         return out;
+    }
+
+    /**
+     * No codec LungFL reads expands a frame beyond 4 times its uncompressed size (an 8-bit sample
+     * costs at most 24 bits in JPEG lossless), plus room for headers: a frame claiming more is
+     * not decoded, so a hostile fragment length cannot make us copy gigabytes.
+     */
+    static long maxCompressedFrameBytes(ImageDescriptor d) {
+        return 4 * NativeFrames.frameBytes(d) + (1 << 20);
     }
 
     @Override
@@ -110,7 +125,7 @@ final class EncapsulatedFrames implements PixelFrames {
         if (decoder.isEmpty()) throw new DicomException(path, "transfer syntax " + syntax.uid() + " (" + syntax + "): no decoder");
         int[] v;
         try {
-            v = decoder.get().decode(frameBytes(frame), d);
+            v = decoder.get().decode(frameBytes(frame), d, warnings);
         } catch (CodecException e) {
             throw new DicomException(path, "frame " + (frame + 1) + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
@@ -121,7 +136,31 @@ final class EncapsulatedFrames implements PixelFrames {
         if (v == null || v.length != d.samplesPerFrame())
             throw new DicomException(path, "frame " + (frame + 1) + ": decoder returned " + (v == null ? 0 : v.length)
                     + " samples, expected " + d.samplesPerFrame());
+        warnAboveBitsStored(v, frame);
         PixelFrames.normalize(v, d.bitsStored(), d.signed());
         return v;
+    }
+
+    /**
+     * DCMTK codes 12-bit data as 16-bit JPEG, so a sample's bits above BitsStored are not pixel
+     * data and the pipeline masks them off. A decoded sample whose high bits are neither zero nor
+     * the sign extension of a signed sample therefore came from a damaged stream (a desynchronised
+     * predictor drifts out of range) or from a writer that stored overlay bits there: either way
+     * worth saying, once per file.
+     */
+    private void warnAboveBitsStored(int[] v, int frame) {
+        int bits = d.bitsStored();
+        if (bits >= 32) return;
+        int count = 0;
+        for (int x : v) {
+            int high = x >> (bits - 1); // the sign bit and everything above it
+            if ((x >>> bits) != 0 && !(d.signed() && (high == -1 || high == (0xFFFF >> (bits - 1)) || high == (0xFF >> (bits - 1))))) {
+                count++;
+            }
+        }
+        if (count > 0) {
+            warnings.accept("frame " + (frame + 1) + ": " + count + " decoded samples have bits set above BitsStored " + bits
+                    + " (masked off; a damaged stream, or overlay bits in the pixel data)");
+        }
     }
 }

@@ -2,20 +2,21 @@ package org.lungfl.dicom.io;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.lungfl.dicom.codec.ImageDescriptor;
 
 /** Uncompressed Pixel Data: frames back to back, little or big endian, 8, 16 or 32 bits per sample. */
 final class NativeFrames implements PixelFrames {
     private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private final byte[] buf;
+    private final ByteBuffer buf;
     private final int offset;
     private final ImageDescriptor d;
     private final boolean bigEndian;
     /** 8-bit samples in an OW value of a big endian file are byte-swapped in 16-bit words (PS3.5 8.1.1). */
     private final boolean swap8;
 
-    NativeFrames(byte[] buf, int offset, ImageDescriptor d, boolean bigEndian, boolean swap8) {
+    NativeFrames(ByteBuffer buf, int offset, ImageDescriptor d, boolean bigEndian, boolean swap8) {
         this.buf = buf;
         this.offset = offset;
         this.d = d;
@@ -27,12 +28,22 @@ final class NativeFrames implements PixelFrames {
         return (long) d.samplesPerFrame() * (d.bitsAllocated() / 8);
     }
 
+    /** Where one frame's bytes are: the file's own array when it is in memory, else a copy of just that frame. */
+    private record Source(byte[] bytes, int start) {}
+
+    private Source source(int frame) {
+        int start = offset + (int) (frame * frameBytes(d));
+        if (buf.hasArray()) return new Source(buf.array(), buf.arrayOffset() + start);
+        return new Source(Bytes.copy(buf, start, (int) frameBytes(d)), 0); // a memory-mapped file
+    }
+
     @Override
     public int[] stored(int frame) {
         int n = d.samplesPerFrame();
         int[] v = new int[n];
-        int p = offset + (int) (frame * frameBytes(d));
-        byte[] b = buf;
+        Source src = source(frame);
+        int p = src.start();
+        byte[] b = src.bytes();
         int bits = d.bitsStored();
         boolean signed = d.signed();
         switch (d.bitsAllocated()) {
@@ -55,7 +66,11 @@ final class NativeFrames implements PixelFrames {
                 }
             }
             default -> {
-                for (int i = 0; i < n; i++, p += 4) v[i] = Bytes.i32(b, p, bigEndian);
+                for (int i = 0; i < n; i++, p += 4) {
+                    v[i] = bigEndian
+                            ? (b[p] & 0xFF) << 24 | (b[p + 1] & 0xFF) << 16 | (b[p + 2] & 0xFF) << 8 | (b[p + 3] & 0xFF)
+                            : (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16 | (b[p + 3] & 0xFF) << 24;
+                }
                 PixelFrames.normalize(v, bits, signed);
             }
         }
@@ -68,8 +83,9 @@ final class NativeFrames implements PixelFrames {
         if (d.bitsAllocated() != 16 || bigEndian || d.samplesPerPixel() != 1) return PixelFrames.toHu(stored(frame), slope, intercept);
         int n = d.samplesPerFrame();
         float[] hu = new float[n];
-        int p = offset + (int) (frame * frameBytes(d));
-        byte[] b = buf;
+        Source src = source(frame);
+        int p = src.start();
+        byte[] b = src.bytes();
         boolean signed = d.signed(), integral = PixelFrames.integerShift(slope, intercept);
         int shift = 32 - d.bitsStored(), mask = (1 << d.bitsStored()) - 1, add = (int) intercept;
         for (int i = 0; i < n; i++, p += 2) {

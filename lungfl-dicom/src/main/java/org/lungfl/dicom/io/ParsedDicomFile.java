@@ -1,7 +1,12 @@
 package org.lungfl.dicom.io;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
 import org.lungfl.dicom.DicomException;
 import org.lungfl.dicom.codec.ImageDescriptor;
 
@@ -25,11 +30,15 @@ final class ParsedDicomFile implements DicomFile {
     private final ImageDescriptor descriptor;
     private final int frames;
     private final PixelFrames pixels;
+    /** Deviations tolerated while reading and decoding, in the order met; frames may be decoded on several threads. */
+    private final Set<String> warnings = Collections.synchronizedSet(new LinkedHashSet<>());
+    private String surplusPixelData;
 
-    ParsedDicomFile(Path path, TransferSyntax syntax, DicomObject ds) throws DicomException {
+    ParsedDicomFile(Path path, TransferSyntax syntax, DicomObject ds, List<String> parseWarnings) throws DicomException {
         this.path = path;
         this.syntax = syntax;
         this.ds = ds;
+        warnings.addAll(parseWarnings);
         this.instanceNumber = integerString(Tag.INSTANCE_NUMBER, "InstanceNumber");
         this.position = decimals(Tag.IMAGE_POSITION_PATIENT, "ImagePositionPatient", 3);
         this.orientation = decimals(Tag.IMAGE_ORIENTATION_PATIENT, "ImageOrientationPatient", 6);
@@ -40,6 +49,10 @@ final class ParsedDicomFile implements DicomFile {
         this.intercept = decimal(Tag.RESCALE_INTERCEPT, "RescaleIntercept", 0);
         DicomElement pixelData = ds.get(Tag.PIXEL_DATA);
         if (pixelData == null) {
+            if (isImageStorage()) {
+                throw fail("no Pixel Data in a " + (CT_IMAGE.equals(sopClassUid()) ? "CT" : "") + " image ("
+                        + (ds.contains(Tag.ROWS) ? "" : "no Rows either; ") + "truncated or not an image)");
+            }
             descriptor = null;
             frames = 0;
             pixels = null;
@@ -54,16 +67,36 @@ final class ParsedDicomFile implements DicomFile {
         padding = pad == null ? OptionalInt.empty() : OptionalInt.of(descriptor.signed() ? (short) (int) pad : pad);
         if (pixelData.isEncapsulated()) {
             if (!syntax.encapsulated()) throw fail("encapsulated Pixel Data in the native transfer syntax " + syntax.uid());
-            pixels = new EncapsulatedFrames(path, syntax, ds.buffer(), pixelData.fragments(), descriptor, frames);
+            pixels = new EncapsulatedFrames(path, syntax, ds.buffer(), pixelData.fragments(), descriptor, frames, warnings::add);
         } else {
             if (syntax.encapsulated()) throw fail("transfer syntax " + syntax.uid() + " needs encapsulated Pixel Data, found native");
             long need = NativeFrames.frameBytes(descriptor) * frames;
             if (pixelData.length() < need)
                 throw fail("Pixel Data holds " + pixelData.length() + " bytes but " + frames + " frame(s) of " + descriptor.rows() + "x"
                         + descriptor.columns() + "x" + descriptor.bitsAllocated() + " bits need " + need);
+            // one byte of padding makes an odd length even; anything more means header and data disagree
+            if (pixelData.length() > need + (need & 1)) {
+                surplusPixelData = "Pixel Data holds " + pixelData.length() + " bytes but " + frames + " frame(s) of " + descriptor.rows()
+                        + "x" + descriptor.columns() + "x" + descriptor.bitsAllocated() + " bits need " + need + ": "
+                        + (pixelData.length() - need) + " surplus bytes (the header and the data disagree)";
+                warnings.add(surplusPixelData);
+            }
             boolean swap8 = syntax.bigEndian() && descriptor.bitsAllocated() == 8 && pixelData.vrCode() == Vr.OW;
             pixels = new NativeFrames(ds.buffer(), pixelData.offset(), descriptor, syntax.bigEndian(), swap8);
         }
+    }
+
+    private static final String CT_IMAGE = "1.2.840.10008.5.1.4.1.1.2";
+    private static final String ENHANCED_CT_IMAGE = "1.2.840.10008.5.1.4.1.1.2.1";
+
+    /**
+     * CT images (and anything else saying CT with image attributes) must carry pixels: without
+     * them the file was cut short, and reporting it as read would hide that.
+     */
+    private boolean isImageStorage() {
+        String sop = sopClassUid();
+        if (CT_IMAGE.equals(sop) || ENHANCED_CT_IMAGE.equals(sop)) return true;
+        return sop == null && "CT".equals(modality()) && ds.contains(Tag.ROWS);
     }
 
     private ImageDescriptor describeImage() throws DicomException {
@@ -160,6 +193,16 @@ final class ParsedDicomFile implements DicomFile {
     @Override public OptionalInt pixelPaddingValue() { return padding; }
     @Override public ImageDescriptor imageDescriptor() { return descriptor; }
     @Override public int numberOfFrames() { return frames; }
+
+    @Override
+    public List<String> warnings() {
+        synchronized (warnings) {
+            return List.copyOf(new ArrayList<>(warnings));
+        }
+    }
+
+    @Override
+    public String pixelDataMismatch() { return surplusPixelData; }
 
     @Override
     public int[] storedFrame(int frame) throws DicomException {

@@ -1,5 +1,6 @@
 package org.lungfl.dicom.io;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,21 +14,26 @@ final class Parser {
     static final int MAX_DEPTH = 16;
     private static final long UNDEFINED = 0xFFFFFFFFL;
 
-    private final Path path;
-    /** The bytes being parsed: the file, or the inflated data set of a deflated file. */
-    private byte[] b;
-    private int end;
+    /** Trailing data longer than this is not read to check that it is all zero padding. */
+    private static final int TRAILER_CHECKED = 1 << 16;
 
-    Parser(byte[] bytes, Path path) {
+    private final Path path;
+    /** The bytes being parsed: the file (in memory or mapped), or the inflated data set of a deflated file. */
+    private ByteBuffer b;
+    private int end;
+    private final List<String> warnings = new ArrayList<>();
+    private boolean oddFragmentSeen;
+
+    Parser(ByteBuffer bytes, Path path) {
         this.b = bytes;
-        this.end = bytes.length;
+        this.end = bytes.limit();
         this.path = path;
     }
 
     DicomFile parseFile() throws DicomException {
-        if (b.length == 0) throw fail("empty file");
+        if (end == 0) throw fail("empty file");
         int pos;
-        if (b.length >= 132 && b[128] == 'D' && b[129] == 'I' && b[130] == 'C' && b[131] == 'M') pos = 132;
+        if (end >= 132 && b.get(128) == 'D' && b.get(129) == 'I' && b.get(130) == 'C' && b.get(131) == 'M') pos = 132;
         else if (looksLikeRawDataset()) pos = 0;
         else throw fail("not a DICOM file (no 'DICM' at byte 128 and no data set at byte 0)");
 
@@ -37,14 +43,17 @@ final class Parser {
         TransferSyntax ts;
         if (uid != null) {
             ts = TransferSyntax.of(uid).orElseThrow(() -> fail("unsupported transfer syntax UID " + printable(uid)));
+        } else if (pos == 0 && Bytes.u16(b, 0, true) == 0x0008 && explicitVrAt(0)) {
+            // a raw data set in explicit VR big endian (the only big endian syntax): group 0008 reads 0x0008 big endian
+            ts = TransferSyntax.EXPLICIT_VR_BIG_ENDIAN;
         } else {
             // No file meta (raw data set) or a meta group without the UID: the first element says which LE syntax.
             ts = explicitVrAt(pos) ? TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN : TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN;
         }
         boolean explicit = ts.explicitVr();
         if (ts.deflated()) {
-            b = inflate(pos);
-            end = b.length;
+            b = ByteBuffer.wrap(inflate(pos));
+            end = b.limit();
             pos = 0;
         } else if (!ts.bigEndian() && !ts.encapsulated() && end - pos >= 8) {
             // Some writers label implicit data as explicit or the reverse; the first element's bytes decide.
@@ -52,28 +61,36 @@ final class Parser {
         }
         DicomObject dataset = new DicomObject(b, ts.bigEndian());
         while (pos < end) {
-            if (b[pos] == 0 && zerosFrom(pos)) break; // trailing zero padding some writers append: not an element
+            if (trailingPadding(pos)) break;
             pos = parseElement(dataset, pos, end, explicit, ts.bigEndian(), 0, true);
         }
         dataset.seal();
         if (dataset.size() == 0) throw fail("no data set after the file meta information");
-        return new ParsedDicomFile(path, ts, dataset);
+        return new ParsedDicomFile(path, ts, dataset, warnings);
     }
 
-    private boolean zerosFrom(int pos) {
-        for (int i = pos; i < end; i++) if (b[i] != 0) return false;
+    /**
+     * Zero bytes where the next element would start are padding some writers append, not an
+     * element (group 0000 never occurs in a file). A long tail is not read to the end: the data
+     * set is complete without it, and reading gigabytes of it would cost more than it tells.
+     */
+    private boolean trailingPadding(int pos) {
+        if (b.get(pos) != 0) return false;
+        int checked = (int) Math.min(end, (long) pos + TRAILER_CHECKED);
+        for (int i = pos; i < checked; i++) if (b.get(i) != 0) return false;
+        if (checked < end) warnings.add((end - pos) + " bytes after the data set (zeros as far as checked) were ignored");
         return true;
     }
 
     /** A data set without preamble starts with a group 0002 or 0008 tag, little endian. */
     private boolean looksLikeRawDataset() {
-        if (b.length < 8) return false;
+        if (end < 8) return false;
         int group = Bytes.u16(b, 0, false);
-        return group == 0x0002 || group == 0x0008;
+        return group == 0x0002 || group == 0x0008 || (Bytes.u16(b, 0, true) == 0x0008 && explicitVrAt(0));
     }
 
     private boolean explicitVrAt(int pos) {
-        return end - pos >= 6 && Vr.known((b[pos + 4] & 0xFF) << 8 | (b[pos + 5] & 0xFF));
+        return end - pos >= 6 && Vr.known(Bytes.u8(b, pos + 4) << 8 | Bytes.u8(b, pos + 5));
     }
 
     /** Group 0002 is always explicit VR little endian; a few writers used implicit, which the VR bytes reveal. */
@@ -95,7 +112,7 @@ final class Parser {
         long len;
         int valuePos;
         if (explicit) {
-            vr = (b[pos + 4] & 0xFF) << 8 | (b[pos + 5] & 0xFF);
+            vr = Bytes.u8(b, pos + 4) << 8 | Bytes.u8(b, pos + 5);
             if (!Vr.known(vr)) throw fail("invalid VR '" + Vr.name(vr) + "' of element " + Tag.toString(tag) + " at byte " + pos);
             if (Vr.longLength(vr)) {
                 if (limit - pos < 12) throw fail("truncated element header at byte " + pos);
@@ -197,7 +214,11 @@ final class Parser {
             if (itemTag != Tag.ITEM) throw fail("expected a fragment item in Pixel Data, found " + Tag.toString(itemTag) + " at byte " + pos);
             if (len == UNDEFINED) throw fail("Pixel Data fragment of undefined length at byte " + pos);
             if (len > limit - pos - 8) throw fail("Pixel Data fragment claims " + len + " bytes but only " + (limit - pos - 8) + " remain");
-            if ((len & 1) != 0) throw fail("odd Pixel Data fragment length " + len);
+            if ((len & 1) != 0 && !oddFragmentSeen) {
+                // PS3.5 A.4 wants even lengths; GDCM's own example 00191113.dcm has an odd one, and GDCM reads it
+                oddFragmentSeen = true;
+                warnings.add("Pixel Data fragment of odd length " + len + " at byte " + pos + " (PS3.5 A.4 requires even lengths)");
+            }
             if (botOffset < 0) {
                 botOffset = pos + 8;
                 botLength = (int) len;
@@ -224,7 +245,7 @@ final class Parser {
     private byte[] inflate(int pos) throws DicomException {
         Inflater inflater = new Inflater(true);
         try {
-            inflater.setInput(b, pos, end - pos);
+            inflater.setInput(b.duplicate().position(pos).limit(end));
             byte[] out = new byte[(int) Math.min(DicomReader.MAX_INFLATED_BYTES, Math.max(1 << 16, 4L * (end - pos)))];
             int n = 0;
             while (!inflater.finished()) {

@@ -31,7 +31,8 @@ final class JpegFixtures {
     private static final Path SCRIPT = Path.of("src/test/python/jpeg_fixtures.py");
     private static final Path PYTHON = Path.of("/usr/bin/python3");
     private static final String[] COMMITTED = {
-        "dcmtk_extended_u12_40x24", "dcmtk_lossless_p6_s12_29x19", "gdcm_j2k_lossy_u12_40x24", "cjpeg_restart_rgb_26x18"};
+        "dcmtk_extended_u12_40x24", "dcmtk_lossless_p6_s12_29x19", "gdcm_j2k_lossy_u12_40x24", "cjpeg_restart_rgb_26x18",
+        "dcmtk_lossless_p1_s16_fill_16x16", "dcmtk_lossless_p7_s16_fill_16x16", "opj_j2k_p10_bs12_24x20"};
 
     /** One codestream: what DICOM would say about it, the original samples and the reference decode. */
     record Case(String name, byte[] codestream, ImageDescriptor descriptor, String syntax, boolean lossless,

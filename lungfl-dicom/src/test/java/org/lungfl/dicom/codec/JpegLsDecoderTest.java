@@ -34,6 +34,26 @@ class JpegLsDecoderTest {
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c)));
     }
 
+    /**
+     * Issue 12, point 5: GDCM codes 12-bit data near-losslessly with P=16 and MAXVAL 65535, so a
+     * sample of 4095 may be reconstructed as 4095 + NEAR. Masked to BitsStored that wrapped to a
+     * few units (bone became air); it must be clamped to 4095, as T.87 clamps to MAXVAL.
+     */
+    @Test
+    void nearLosslessOvershootBeyondBitsStoredIsClampedNotWrapped() throws Exception {
+        EncoderFixtures.Case c = EncoderFixtures.committed("jpegls").stream()
+                .filter(k -> k.name().equals("u12_24x20.gdcm-jls-near2")).findFirst().orElseThrow();
+        int[] ours = decoder.decode(c.frameBytes(), c.descriptor());
+        int[] original = c.expectedSamples();
+        int bright = 0;
+        for (int i = 0; i < ours.length; i++) {
+            assertThat(ours[i]).as("sample %d", i).isBetween(0, 4095);
+            assertThat(Math.abs(ours[i] - original[i])).as("error of sample %d", i).isLessThanOrEqualTo(c.near());
+            if (original[i] == 4095) bright++;
+        }
+        assertThat(bright).as("samples at the top of the 12-bit range, where the overshoot happens").isPositive();
+    }
+
     private void check(EncoderFixtures.Case c) throws Exception {
         ImageDescriptor d = c.descriptor();
         if (c.rejectedByOthers()) {

@@ -98,7 +98,7 @@ class DatasetImporterTest {
         Manifest m = Manifest.read(cache);
         assertThat(m.patients()).containsOnlyKeys("p1", "p2");
         assertThat(Files.list(cache).map(p -> p.getFileName().toString()).sorted().toList())
-                .containsExactly("manifest.json", "p1.npy", "p2.npy");
+                .containsExactly(".volumes", "manifest.json", "p1.npy", "p2.npy");
         assumeNumpy();
         String out = python("import numpy as np, sys\n"
                 + "for f in sys.argv[1:]:\n"

@@ -15,10 +15,35 @@ class DicomInspectionTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
-    void aFileWithoutPixelDataIsReadWithoutHu(@TempDir Path dir) throws Exception {
+    void aCtImageCutBeforeItsPixelDataIsAnError(@TempDir Path dir) throws Exception {
         byte[] b = Files.readAllBytes(Fixtures.file("ct_s16.dcm"));
         int pixelData = indexOf(b, new byte[] {(byte) 0xE0, 0x7F, 0x10, 0x00, 'O', 'W'});
         Path file = Files.write(dir.resolve("no_pixels.dcm"), Arrays.copyOf(b, pixelData));
+        DicomInspection i = DicomInspection.of(file);
+        assertThat(i.ok()).isFalse();
+        assertThat(i.error()).startsWith(file.toString()).contains("no Pixel Data in a CT image");
+
+        int rows = indexOf(b, new byte[] {0x28, 0x00, 0x10, 0x00, 'U', 'S'});
+        Path noRows = Files.write(dir.resolve("no_rows.dcm"), Arrays.copyOf(b, rows));
+        assertThat(DicomInspection.of(noRows).error()).contains("no Pixel Data in a CT image (no Rows either");
+    }
+
+    @Test
+    void aFileWithoutPixelDataIsReadWithoutHu(@TempDir Path dir) throws Exception {
+        byte[] b = Files.readAllBytes(Fixtures.file("ct_s16.dcm"));
+        int pixelData = indexOf(b, new byte[] {(byte) 0xE0, 0x7F, 0x10, 0x00, 'O', 'W'});
+        byte[] cut = Arrays.copyOf(b, pixelData);
+        // not a CT image but a Secondary Capture (a UID of the same length): pixels are not required
+        byte[] ctImage = "1.2.840.10008.5.1.4.1.1.2\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        int replaced = 0;
+        for (int at = 0; at + ctImage.length <= cut.length; at++) {
+            if (Arrays.equals(cut, at, at + ctImage.length, ctImage, 0, ctImage.length)) {
+                cut[at + 24] = '7';
+                replaced++;
+            }
+        }
+        assertThat(replaced).as("SOP class UID in the meta header and the data set").isGreaterThanOrEqualTo(2);
+        Path file = Files.write(dir.resolve("no_pixels.dcm"), cut);
         DicomInspection i = DicomInspection.of(file);
         assertThat(i.ok()).isTrue();
         JsonNode json = JSON.readTree(i.toJsonLine());
