@@ -10,10 +10,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "gui", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"The hospital's desktop client: connect to the federation, import DICOM, look at the scans,",
-            "train locally, send the update, download the global model, run federated rounds, predict.",
-            "Remembers servers, folders and the window between runs (~/.config/lungfl/desktop-client.json);",
-            "the token stays in its file. With --server it fills in the connection and connects at once."})
+        description = {"Open the hospital's desktop client.",
+            "Connect to the federation, import DICOM, look at the scans, train locally, send the update, download the "
+                + "global model, run federated rounds and predict, all from one window. It remembers servers, folders and "
+                + "the window between runs (~/.config/lungfl/desktop-client.json); the token stays in its file. With "
+                + "--server it fills in the connection and connects at once."})
 final class GuiCommand implements Callable<Integer> {
     @Mixin ServerOptions servers;
 

@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 /** How a client reaches the federation: servers (primary, backups), token, pinned CA, site id. */
 final class ServerOptions {
     @Option(names = "--server", paramLabel = "URL", converter = AddressConverter.class,
-            description = {"The primary server: a host, host:port or URL (http and port 5000 unless given),",
-                "e.g. 192.168.1.100 or https://fl.example.org:5000."})
+            description = "The primary server: a host, host:port or URL (http and port 5000 unless given), "
+                    + "e.g. 192.168.1.100 or https://fl.example.org:5000.")
     URI server;
 
     @Option(names = "--backup", paramLabel = "URL", converter = AddressConverter.class,
