@@ -21,6 +21,7 @@ import torch
 from torch import nn
 
 CHANNELS = (16, 32, 64, 128)
+PATCH_CHANNELS = (8, 16, 32, 64)
 HIDDEN = 64
 
 
@@ -65,7 +66,7 @@ class LungCnn3dPatchV1(nn.Module):
     def __init__(self):
         super().__init__()
         blocks, c_in = [], 1
-        for c in CHANNELS:
+        for c in PATCH_CHANNELS:
             blocks.append(ConvBlock(c_in, c))
             c_in = c
         self.blocks = nn.Sequential(*blocks)

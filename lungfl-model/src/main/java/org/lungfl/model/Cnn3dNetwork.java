@@ -35,7 +35,7 @@ public final class Cnn3dNetwork {
     private final List<String> batchNorms = new ArrayList<>();
 
     public Cnn3dNetwork(String architecture) {
-        int[] channels = ModelSpec.CNN3D_V1_CHANNELS;
+        int[] channels = ModelSpec.channels(architecture);
         for (int b = 0; b < channels.length; b++) {
             Conv3d conv = Conv3d.builder().setKernelShape(new Shape(3, 3, 3)).optPadding(new Shape(1, 1, 1))
                     .setFilters(channels[b]).optBias(false).build();

@@ -52,6 +52,18 @@ public final class ModelSpec {
     /** Channels of the four convolution blocks of cnn3d-v1. */
     public static final int[] CNN3D_V1_CHANNELS = {16, 32, 64, 128};
 
+    /**
+     * Channels of cnn3d-patch-v1's blocks: half of cnn3d-v1's. A 32³ patch around one candidate
+     * needs less capacity than a whole chest, and the narrower blocks train about twice as fast
+     * on a CPU (python/lungfl_model.py, measured in docs/model.md).
+     */
+    public static final int[] CNN3D_PATCH_V1_CHANNELS = {8, 16, 32, 64};
+
+    /** The channels of an architecture's convolution blocks. */
+    public static int[] channels(String architecture) {
+        return (CNN3D_PATCH_V1.equals(architecture) ? CNN3D_PATCH_V1_CHANNELS : CNN3D_V1_CHANNELS).clone();
+    }
+
     /** Width of the hidden fully connected layer of cnn3d-v1. */
     public static final int CNN3D_V1_HIDDEN = 64;
 
@@ -62,7 +74,7 @@ public final class ModelSpec {
      * does not change any tensor shape, thanks to the global pooling.
      */
     public static ModelSpec cnn3dV1() {
-        List<TensorSpec> t = convBlocks();
+        List<TensorSpec> t = convBlocks(CNN3D_V1_CHANNELS);
         int in = CNN3D_V1_CHANNELS[CNN3D_V1_CHANNELS.length - 1];
         t.add(new TensorSpec("fc1.weight", DType.F32, new int[] {CNN3D_V1_HIDDEN, in}));
         t.add(new TensorSpec("fc1.bias", DType.F32, new int[] {CNN3D_V1_HIDDEN}));
@@ -72,25 +84,25 @@ public final class ModelSpec {
     }
 
     /**
-     * cnn3d-v1's four convolution blocks on one candidate's patch (1×P×P×P, P a multiple of 16),
-     * global average pooling, then one linear layer {@code fc} = Linear(128→1): one logit, "is a
-     * malignant nodule at the centre". No hidden layer and no dropout: at 291 k parameters, almost
-     * all in the convolutions, the head needs no more (the prototype of issue 11 learned with it).
+     * Four blocks like cnn3d-v1's, with {@link #CNN3D_PATCH_V1_CHANNELS} channels, on one
+     * candidate's patch (1×P×P×P, P a multiple of 16), global average pooling, then one linear
+     * layer {@code fc} = Linear(64→1): one logit, "is a malignant nodule at the centre". No hidden
+     * layer and no dropout: at 73 k parameters, almost all in the convolutions, the head needs no more.
      */
     public static ModelSpec cnn3dPatchV1() {
-        List<TensorSpec> t = convBlocks();
-        int in = CNN3D_V1_CHANNELS[CNN3D_V1_CHANNELS.length - 1];
+        List<TensorSpec> t = convBlocks(CNN3D_PATCH_V1_CHANNELS);
+        int in = CNN3D_PATCH_V1_CHANNELS[CNN3D_PATCH_V1_CHANNELS.length - 1];
         t.add(new TensorSpec("fc.weight", DType.F32, new int[] {1, in}));
         t.add(new TensorSpec("fc.bias", DType.F32, new int[] {1}));
         return new ModelSpec(CNN3D_PATCH_V1, t);
     }
 
-    /** The shared feature extractor: blocks.{0..3}.conv / .bn with 16, 32, 64, 128 channels. */
-    private static List<TensorSpec> convBlocks() {
+    /** The feature extractor both share: blocks.{0..3}.conv / .bn with the given channels. */
+    private static List<TensorSpec> convBlocks(int[] channels) {
         List<TensorSpec> t = new ArrayList<>();
         int in = 1;
-        for (int b = 0; b < CNN3D_V1_CHANNELS.length; b++) {
-            int out = CNN3D_V1_CHANNELS[b];
+        for (int b = 0; b < channels.length; b++) {
+            int out = channels[b];
             String p = "blocks." + b + ".";
             t.add(new TensorSpec(p + "conv.weight", DType.F32, new int[] {out, in, 3, 3, 3}));
             t.add(new TensorSpec(p + "bn.weight", DType.F32, new int[] {out}));

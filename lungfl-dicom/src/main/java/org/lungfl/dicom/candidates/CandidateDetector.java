@@ -3,6 +3,7 @@ package org.lungfl.dicom.candidates;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.lungfl.core.plan.FederationPlan;
 import org.lungfl.dicom.volume.HuVolume;
 import org.lungfl.dicom.volume.VolumeGeometry;
@@ -48,37 +49,46 @@ public final class CandidateDetector {
         int scales = sigmas.length;
         float[][] smoothed = new float[scales][];
         float[][] log = new float[scales][];
-        for (int s = 0; s < scales; s++) {
+        // Scales are independent until the maxima compare neighbours: one core each (the common pool).
+        IntStream.range(0, scales).parallel().forEach(s -> {
             double sigma = sigmas[s] / spacing;
             smoothed[s] = Gaussian.smooth(x, d, h, w, sigma);
             log[s] = laplacian(smoothed[s], d, h, w, (float) (sigma * sigma));
-        }
+        });
+        List<List<Candidate>> perScale = IntStream.range(0, scales).parallel()
+                .mapToObj(s -> maxima(s, smoothed, log, mask, d, h, w, spacing, grid)).toList();
         List<Candidate> found = new ArrayList<>();
+        for (List<Candidate> c : perScale) found.addAll(c);
+        found.sort(Comparator.comparingDouble(Candidate::score).reversed());
+        return suppress(found);
+    }
+
+    /** The scored local maxima of scale {@code s}: response above the minimum, inside the mask, blob-like. */
+    private List<Candidate> maxima(int s, float[][] smoothed, float[][] log, byte[] mask, int d, int h, int w, double spacing,
+            VolumeGeometry grid) {
+        double[] sigmas = plan.sigmasMm();
+        double sigma = sigmas[s] / spacing;
+        double scaleWeight = Math.pow(sigmas[s] / sigmas[0], plan.scaleExponent());
         float min = (float) plan.minResponse();
         int plane = h * w;
-        for (int s = 0; s < scales; s++) {
-            float[] l = log[s];
-            for (int z = 1; z < d - 1; z++) {
-                for (int y = 1; y < h - 1; y++) {
-                    int row = z * plane + y * w;
-                    for (int xx = 1; xx < w - 1; xx++) {
-                        int i = row + xx;
-                        float v = l[i];
-                        if (v < min || mask[i] == 0 || !isMaximum(log, s, i, v, plane, w)) continue;
-                        double sigma = sigmas[s] / spacing;
-                        double[] ev = Hessian.eigenvalues(smoothed[s], i, plane, w, sigma * sigma);
-                        // ev ascending of −σ²H: a bright ball has all three positive.
-                        if (ev[2] <= 0) continue;
-                        double blobness = Math.max(0, ev[0]) / ev[2];
-                        double score = v * blobness * Math.pow(sigmas[s] / sigmas[0], plan.scaleExponent());
-                        if (score <= 0) continue;
-                        found.add(new Candidate(new int[] {z, y, xx}, grid.toPatient(z, y, xx), sigmas[s], score));
-                    }
+        float[] l = log[s];
+        List<Candidate> found = new ArrayList<>();
+        for (int z = 1; z < d - 1; z++) {
+            for (int y = 1; y < h - 1; y++) {
+                int row = z * plane + y * w;
+                for (int xx = 1; xx < w - 1; xx++) {
+                    int i = row + xx;
+                    float v = l[i];
+                    if (v < min || mask[i] == 0 || !isMaximum(log, s, i, v, plane, w)) continue;
+                    double[] ev = Hessian.eigenvalues(smoothed[s], i, plane, w, sigma * sigma);
+                    // ev ascending of −σ²H: a bright ball has all three positive.
+                    if (ev[2] <= 0) continue;
+                    double score = v * (Math.max(0, ev[0]) / ev[2]) * scaleWeight;
+                    if (score > 0) found.add(new Candidate(new int[] {z, y, xx}, grid.toPatient(z, y, xx), sigmas[s], score));
                 }
             }
         }
-        found.sort(Comparator.comparingDouble(Candidate::score).reversed());
-        return suppress(found);
+        return found;
     }
 
     /** Greedy non-maximum suppression in mm, best first, stopping at top_k. */
