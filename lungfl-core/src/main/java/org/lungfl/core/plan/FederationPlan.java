@@ -187,14 +187,16 @@ public record FederationPlan(
     }
 
     /**
-     * The preprocessing half of the fingerprint: a dataset cache is valid for exactly this. For a
-     * lesion-centred plan the cache also holds candidates and their patches, so their settings count.
+     * The preprocessing half of the fingerprint: a dataset cache is valid for exactly this. A
+     * lesion-centred cache holds HU (volumes and patches at the plan's spacing) and the candidates:
+     * the spacing, the detector and the patch geometry count, not the HU window or mean, which are
+     * applied when a patch is read.
      */
     @JsonIgnore
     public String preprocessFingerprint() {
         if (!lesionCentred()) return sha256Hex(canonical(JSON.valueToTree(preprocess)));
         ObjectNode node = JSON.createObjectNode();
-        node.set("preprocess", JSON.valueToTree(preprocess));
+        node.set("spacing_mm", JSON.valueToTree(preprocess.spacingMm()));
         node.set("candidates", JSON.valueToTree(candidates));
         node.put("patch_size", patch.size());
         node.put("patch_margin", patch.margin());

@@ -1,5 +1,7 @@
 package org.lungfl.dicom.dataset;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,9 +16,16 @@ import org.lungfl.dicom.candidates.Candidate;
  * like), with the share of cancer patients found and the oracle AUC: the patient-level AUC a
  * perfect classifier of these candidates would reach, the ceiling of the whole pipeline.
  */
-public record CandidateRecall(int k, List<Band> bands, List<Band> byProtocol, int cancers, int cancersFound, double oracleAuc) {
+public record CandidateRecall(
+        @JsonProperty("k") int k,
+        @JsonProperty("bands") List<Band> bands,
+        @JsonProperty("by_protocol") List<Band> byProtocol,
+        @JsonProperty("cancers") int cancers,
+        @JsonProperty("cancers_found") int cancersFound,
+        @JsonProperty("oracle_auc") double oracleAuc) {
     /** Found / annotated malignant nodules in one group. */
-    public record Band(String name, int found, int nodules) {
+    public record Band(@JsonProperty("name") String name, @JsonProperty("found") int found, @JsonProperty("nodules") int nodules) {
+        @JsonIgnore
         public double recall() {
             return nodules == 0 ? Double.NaN : (double) found / nodules;
         }
@@ -76,6 +85,7 @@ public record CandidateRecall(int k, List<Band> bands, List<Band> byProtocol, in
     }
 
     /** Malignant nodules of at least 8 mm found, the detector's main target. */
+    @JsonProperty("at_least_8mm")
     public Band atLeast8mm() {
         return new Band(">= 8 mm", bands.get(1).found() + bands.get(2).found(), bands.get(1).nodules() + bands.get(2).nodules());
     }
