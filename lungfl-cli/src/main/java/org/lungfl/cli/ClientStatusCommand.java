@@ -33,8 +33,9 @@ final class ClientStatusCommand implements Callable<Integer> {
             w.printf("server %s (%s, auth %s)%n", client.server(), s.path("role").asText("?"), s.path("auth").asText("?"));
             w.printf("global version %d, %d round(s) completed, last at %s%n", s.path("global_version").asLong(),
                     s.path("rounds_completed").asLong(), s.path("last_aggregation_at").asText("never"));
-            w.printf("queue %d/%d, %d client(s) seen in the last 10 minutes%n", s.path("queue_size").asInt(), s.path("capacity").asInt(),
-                    s.path("connected_clients").asInt());
+            // A site's token sees the queue's size and its own entries; who else is connected is the coordinator's to see.
+            w.printf("queue %d/%d%s%n", s.path("queue_size").asInt(), s.path("capacity").asInt(), s.has("connected_clients")
+                    ? ", " + s.path("connected_clients").asInt() + " client(s) seen in the last 10 minutes" : "");
             for (JsonNode q : s.path("queued_clients")) {
                 w.printf("  queued: %s, %d samples, base version %d, at %s%n", q.path("client_id").asText(), q.path("num_samples").asLong(),
                         q.path("base_version").asLong(), q.path("received_at").asText());

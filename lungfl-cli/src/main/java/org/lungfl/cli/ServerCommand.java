@@ -59,19 +59,39 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--sync-interval", paramLabel = "SECONDS", defaultValue = "2", description = "How often the peer is polled (default: ${DEFAULT-VALUE}).")
     String syncInterval;
 
-    @Option(names = "--peer-token-file", paramLabel = "FILE", description = "An admin token of the peer (not needed when the peer runs --open).")
+    @Option(names = "--peer-token-file", paramLabel = "FILE",
+            description = "An admin token of the peer (not needed when the peer runs --open on this machine without admin tokens).")
     Path peerTokenFile;
 
     @Option(names = "--peer-ca", paramLabel = "PEM", description = "Trust only this certificate (the peer's, or its CA's) for an https peer.")
     Path peerCa;
 
+    @Option(names = "--max-concurrent-uploads", paramLabel = "N", defaultValue = "" + ServerConfig.UploadLimits.DEFAULT_MAX_CONCURRENT,
+            description = "Upload bodies received at once; more get 503 with Retry-After (default: ${DEFAULT-VALUE}).")
+    int maxConcurrentUploads;
+
+    @Option(names = "--upload-rate-limit", paramLabel = "N", defaultValue = "" + ServerConfig.UploadLimits.DEFAULT_PER_CLIENT_PER_MINUTE,
+            description = "Uploads (retries included) one client token may start per minute; more get 429; 0 = no limit (default: ${DEFAULT-VALUE}).")
+    int uploadRateLimit;
+
+    @Option(names = "--min-upload-rate", paramLabel = "BYTES/S", defaultValue = "" + ServerConfig.UploadLimits.DEFAULT_MIN_BYTES_PER_SECOND,
+            description = "An upload slower than this on average (after 10 s) gets 408 (default: ${DEFAULT-VALUE}).")
+    long minUploadRate;
+
+    @Option(names = "--upload-deadline", paramLabel = "SECONDS", defaultValue = "" + ServerConfig.UploadLimits.DEFAULT_DEADLINE_SECONDS,
+            description = "An upload not complete by then gets 408 (default: ${DEFAULT-VALUE}).")
+    String uploadDeadline;
+
     @Override
     public Integer call() throws Exception {
         if ((tlsCert == null) != (tlsKey == null)) throw new UserFacingException("--tls-cert and --tls-key go together");
         if (maxBodyMb < 1) throw new UserFacingException("--max-body-mb must be at least 1");
+        ServerConfig.UploadLimits d = ServerConfig.UploadLimits.DEFAULT;
         ServerConfig config = new ServerConfig(host, port, dataDir, maxClients, FederationPlan.load(plan), open, tlsCert, tlsKey,
                 maxBodyMb << 20, retention, ServerMain.replication(backupOf, peer, seconds("--failover-after", failoverAfter),
-                        seconds("--sync-interval", syncInterval), peerTokenFile, peerCa));
+                        seconds("--sync-interval", syncInterval), peerTokenFile, peerCa),
+                new ServerConfig.UploadLimits(minUploadRate, d.rateGrace(), seconds("--upload-deadline", uploadDeadline), maxConcurrentUploads,
+                        uploadRateLimit, d.idleTimeout()));
         LungflServer.serve(config, System.in, System.out);
         return 0;
     }
@@ -102,7 +122,7 @@ final class ServerCommand implements Callable<Integer> {
             @Option(names = "--data-dir", defaultValue = "lungfl-server-data", description = "Server data dir (default: ${DEFAULT-VALUE}).")
             Path dataDir;
 
-            @Option(names = "--admin", description = "Allow the admin endpoints (execute, clear) instead of uploads.")
+            @Option(names = "--admin", description = "The coordinator's token: admin endpoints, every site's status, history and metrics; no uploads.")
             boolean admin;
 
             @Override

@@ -61,9 +61,9 @@ final class SimulateCommand implements Callable<Integer> {
             System.out.printf("%-10s %3d samples on v%-3d -> queued %d/%d%s%n", id, samples, global.version(), r.queueSize(), r.capacity(),
                     r.aggregated() ? "   FedAvg -> global version " + r.globalVersion() : "");
             JsonNode s = c.status();
-            System.out.printf("           status: queue %d/%d, global version %d, rounds %d, connected clients %d%n",
+            System.out.printf("           status: queue %d/%d, global version %d, rounds %d%s%n",
                     s.path("queue_size").asInt(), s.path("capacity").asInt(), s.path("global_version").asLong(),
-                    s.path("rounds_completed").asLong(), s.path("connected_clients").asInt());
+                    s.path("rounds_completed").asLong(), s.has("connected_clients") ? ", connected clients " + s.path("connected_clients").asInt() : "");
         }
         JsonNode s = first.status();
         System.out.println("final status:");
@@ -118,7 +118,7 @@ final class SimulateCommand implements Callable<Integer> {
         m.put("num_samples", Integer.toString(samples));
         m.put("base_version", Long.toString(base));
         m.put("plan_fingerprint", plan.fingerprint());
-        m.put("metrics", String.format("{\"train_loss\":%.4f}", 0.3 + rnd.nextDouble() * 0.4));
+        m.put("metrics", String.format(java.util.Locale.ROOT, "{\"train_loss\":%.4f}", 0.3 + rnd.nextDouble() * 0.4));
         return m;
     }
 }

@@ -78,7 +78,9 @@ class SimulateAgainstServerProcessTest {
             String text = printed.toString(StandardCharsets.UTF_8);
             assertThat(code).as(text).isZero();
             assertThat(text).contains("site-10").contains("FedAvg -> global version 1")
-                    .contains("site-12").contains("status: queue 2/10, global version 1, rounds 1, connected clients 12");
+                    .contains("site-12").contains("status: queue 2/10, global version 1, rounds 1\n")
+                    // A site's token does not see who else is connected (docs/security.md).
+                    .doesNotContain("connected clients");
 
             String lines = tokens.toString().lines().filter(l -> l.startsWith("site-01 ")).findFirst().orElseThrow();
             FlClient admin = new FlClient(URI.create(u), lines.split(" ")[1], null);

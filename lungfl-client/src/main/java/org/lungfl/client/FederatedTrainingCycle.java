@@ -17,6 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.lungfl.core.UserFacingException;
 import org.lungfl.core.aggregation.LocalTensors;
 import org.lungfl.core.metrics.BinaryMetrics;
+import org.lungfl.core.metrics.MetricNames;
 import org.lungfl.core.plan.FederationPlan;
 import org.lungfl.core.weights.SafeTensors;
 import org.lungfl.core.weights.Weights;
@@ -273,25 +274,26 @@ public final class FederatedTrainingCycle {
     }
 
     /** The metrics JSON of DESIGN.md's {@code __metadata__.metrics}: aggregate numbers only, never patient data. */
+    /** The update's metrics: names and ranges from {@link MetricNames}, the list the server accepts. */
     public static String metricsJson(RoundRecord r) {
         ObjectNode n = JSON.createObjectNode();
-        n.put("train_loss", r.trainLoss());
-        n.put("train_samples", r.trainSamples());
-        putFinite(n, "base_val_auc", r.baseValidationAuc());
+        putFinite(n, MetricNames.TRAIN_LOSS, r.trainLoss());
+        n.put(MetricNames.TRAIN_SAMPLES, r.trainSamples());
+        putFinite(n, MetricNames.BASE_VAL_AUC, r.baseValidationAuc());
         BinaryMetrics c = r.candidateValidation();
         if (c != null) {
-            n.put("val_candidates", c.count());
-            putFinite(n, "val_candidate_auc", c.auc());
+            n.put(MetricNames.VAL_CANDIDATES, c.count());
+            putFinite(n, MetricNames.VAL_CANDIDATE_AUC, c.auc());
         }
         BinaryMetrics v = r.validation();
         if (v != null) {
-            n.put("val_samples", v.count());
-            putFinite(n, "val_auc", v.auc());
-            putFinite(n, "val_log_loss", v.logLoss());
-            putFinite(n, "val_brier", v.brier());
-            putFinite(n, "val_accuracy", v.atHalf().accuracy());
-            putFinite(n, "val_sensitivity", v.atHalf().sensitivity());
-            putFinite(n, "val_specificity", v.atHalf().specificity());
+            n.put(MetricNames.VAL_SAMPLES, v.count());
+            putFinite(n, MetricNames.VAL_AUC, v.auc());
+            putFinite(n, MetricNames.VAL_LOG_LOSS, v.logLoss());
+            putFinite(n, MetricNames.VAL_BRIER, v.brier());
+            putFinite(n, MetricNames.VAL_ACCURACY, v.atHalf().accuracy());
+            putFinite(n, MetricNames.VAL_SENSITIVITY, v.atHalf().sensitivity());
+            putFinite(n, MetricNames.VAL_SPECIFICITY, v.atHalf().specificity());
         }
         return n.toString();
     }

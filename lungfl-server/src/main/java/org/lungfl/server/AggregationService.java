@@ -29,6 +29,7 @@ import org.lungfl.core.aggregation.AggregationStrategy;
 import org.lungfl.core.aggregation.Contribution;
 import org.lungfl.core.aggregation.GaussianNoise;
 import org.lungfl.core.aggregation.LocalTensors;
+import org.lungfl.core.aggregation.SampleCap;
 import org.lungfl.core.plan.FederationPlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,9 @@ public final class AggregationService implements Closeable {
     public record Round(long version, int contributors, long samples, double meanStaleness, long maxStaleness, long millis,
             long allocatedBytes, Instant at) {}
 
+    /** A round that was computed but not published: its result was not finite (see {@link StreamingAggregation}). */
+    public record Refusal(long version, String reason, Instant at, List<String> clientIds) {}
+
     /** A consistent picture for {@code /status} and the console. */
     public record Snapshot(int queueSize, int capacity, long globalVersion, List<QueuedUpdate> queued, long roundsCompleted,
             Instant lastAggregationAt, boolean aggregating) {}
@@ -74,6 +78,9 @@ public final class AggregationService implements Closeable {
     private final ValidationHistory validation;
     private final UpdateScreening screening;
     private final PrivacyAccounting privacy;
+    private final Quarantine quarantine;
+    private final UpdateValidator recoveryCheck;
+    private final DataDir.Lock dirLock;
     private final ExecutorService aggregator = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "aggregation");
         t.setDaemon(true);
@@ -82,13 +89,15 @@ public final class AggregationService implements Closeable {
 
     private final TreeMap<Long, QueuedUpdate> waiting = new TreeMap<>();
     private final Map<String, QueuedUpdate> waitingByClient = new HashMap<>();
-    private final Set<String> seen = new HashSet<>();
+    /** Every update id ever accepted (queued or aggregated), with its file's SHA-256 when known. */
+    private final Map<String, String> seen = new HashMap<>();
     private final Deque<Round> history = new ArrayDeque<>();
     private long nextSeq = 1;
     private int inFlight;
     /** False on a standby backup and on a primary still catching up from its peer: uploads are refused, nothing is aggregated. */
     private boolean accepting = true;
     private ApiException refusal;
+    private volatile Refusal refused;
 
     private AggregationService(FederationPlan plan, int capacity, int retention, Path dataDir) throws IOException {
         if (capacity < 1) throw new UserFacingException("--max-clients must be at least 1, not " + capacity);
@@ -102,14 +111,30 @@ public final class AggregationService implements Closeable {
         }
         this.capacity = capacity;
         this.retention = retention;
-        Files.createDirectories(dataDir);
-        checkPlan(dataDir, plan);
-        this.audit = new AuditLog(dataDir);
-        this.validation = new ValidationHistory(dataDir);
-        this.models = new ModelStore(dataDir, plan);
-        this.queue = new UpdateQueue(dataDir);
-        this.screening = new UpdateScreening(dataDir, plan, models, audit);
-        this.privacy = new PrivacyAccounting(plan.aggregation().dp(), dataDir);
+        this.recoveryCheck = new UpdateValidator(plan, org.lungfl.core.weights.SafeTensors.Limits.DEFAULT);
+        DataDir.create(dataDir);
+        this.dirLock = DataDir.lockForServer(dataDir);
+        AuditLog a = null;
+        ValidationHistory vh = null;
+        try {
+            TokenStore.removeTemps(dataDir);
+            a = new AuditLog(dataDir);
+            Quarantine q = new Quarantine(dataDir, a);
+            checkPlan(dataDir, plan, q);
+            vh = new ValidationHistory(dataDir);
+            this.models = new ModelStore(dataDir, plan, q);
+            this.queue = new UpdateQueue(dataDir);
+            this.quarantine = q;
+            this.screening = new UpdateScreening(dataDir, plan, models, a);
+            this.privacy = new PrivacyAccounting(plan.aggregation().dp(), dataDir);
+        } catch (IOException | RuntimeException e) {
+            if (vh != null) vh.close();
+            if (a != null) a.close();
+            dirLock.close();
+            throw e;
+        }
+        this.audit = a;
+        this.validation = vh;
     }
 
     /** Opens (or creates) a data directory and recovers its queue and versions after any crash. */
@@ -129,17 +154,30 @@ public final class AggregationService implements Closeable {
         return s;
     }
 
-    /** A data dir belongs to one plan: weights of another would be meaningless. */
-    private static void checkPlan(Path dataDir, FederationPlan plan) throws IOException {
+    /**
+     * A data dir belongs to one plan: weights of another would be meaningless. A plan.json that
+     * cannot be read is quarantined and written again; the versions' own fingerprints still guard.
+     */
+    private static void checkPlan(Path dataDir, FederationPlan plan, Quarantine quarantine) throws IOException {
         Path file = dataDir.resolve("plan.json");
+        FederationPlan stored = null;
         if (Files.exists(file)) {
-            FederationPlan stored = FederationPlan.parse(Files.readAllBytes(file), file.toString());
+            try {
+                stored = FederationPlan.parse(Files.readAllBytes(file), file.toString());
+            } catch (UserFacingException e) {
+                quarantine.move(file, "plan.json is unreadable; written again from plan '" + plan.name() + "'");
+            }
+        }
+        if (stored != null) {
             if (!stored.fingerprint().equals(plan.fingerprint())) {
                 throw new UserFacingException("data dir " + dataDir + " belongs to plan '" + stored.name() + "' (fingerprint "
                         + stored.fingerprint().substring(0, 12) + "), not to plan '" + plan.name() + "' (" + plan.fingerprint().substring(0, 12)
                         + "): start with --plan " + file + " or use another --data-dir");
             }
-            if (java.util.Arrays.equals(stored.toJson(), plan.toJson())) return;
+            if (java.util.Arrays.equals(stored.toJson(), plan.toJson())) {
+                DataDir.restrict(file);
+                return;
+            }
         }
         DurableFiles.write(file, plan.toJson());
     }
@@ -152,12 +190,12 @@ public final class AggregationService implements Closeable {
             String event = e.path("event").asText();
             if (e.has("seq")) maxSeq[0] = Math.max(maxSeq[0], e.get("seq").asLong());
             if (event.equals("received")) {
-                seen.add(QueuedUpdate.key(e.path("client_id").asText(), e.path("update_id").asText()));
-                addressBySeq.put(e.get("seq").asLong(), e.path("address").asText("unknown"));
+                see(QueuedUpdate.key(e.path("client_id").asText(), e.path("update_id").asText()), e.path("sha256").asText(null));
+                addressBySeq.put(e.path("seq").asLong(), e.path("address").asText("unknown"));
             } else if (event.equals("aggregated") || event.equals("synced")) {
                 audited.add(e.path("version").asLong());
                 for (JsonNode c : e.path("contributors")) {
-                    seen.add(QueuedUpdate.key(c.path("client_id").asText(), c.path("update_id").asText()));
+                    see(QueuedUpdate.key(c.path("client_id").asText(), c.path("update_id").asText()), c.path("sha256").asText(null));
                     maxSeq[0] = Math.max(maxSeq[0], c.path("seq").asLong());
                 }
                 remember(roundOf(e));
@@ -173,7 +211,7 @@ public final class AggregationService implements Closeable {
             for (JsonNode c : contributors) {
                 String key = QueuedUpdate.key(c.path("client_id").asText(), c.path("update_id").asText());
                 consumedBy.put(key, v);
-                seen.add(key);
+                see(key, c.path("sha256").asText(null));
                 maxSeq[0] = Math.max(maxSeq[0], c.path("seq").asLong());
             }
             if (!audited.contains(v) && v > audited.stream().mapToLong(Long::longValue).max().orElse(0)) {
@@ -186,13 +224,13 @@ public final class AggregationService implements Closeable {
 
         List<QueuedUpdate> consumed = new ArrayList<>();
         List<QueuedUpdate> replaced = new ArrayList<>();
-        for (QueuedUpdate u : queue.load(addressBySeq)) {
+        for (QueuedUpdate u : queue.load(addressBySeq, recoveryCheck, quarantine)) {
             maxSeq[0] = Math.max(maxSeq[0], u.seq());
             if (consumedBy.containsKey(u.key())) {
                 consumed.add(u);
                 continue;
             }
-            seen.add(u.key());
+            see(u.key(), u.sha256());
             QueuedUpdate older = waitingByClient.put(u.clientId(), u);
             if (older != null) {
                 waiting.remove(older.seq());
@@ -213,76 +251,103 @@ public final class AggregationService implements Closeable {
                 consumed.isEmpty() ? "" : ", " + consumed.size() + " consumed update files removed after a crash");
 
         // A crash may have struck after the K-th upload was acknowledged but before its round committed.
-        if (accepting) while (waiting.size() >= capacity) aggregateNow(take(capacity));
+        if (accepting) {
+            while (waiting.size() >= capacity) {
+                if (aggregateNow(take(capacity)) == null) break; // refused or failed: the updates stay queued
+            }
+        }
     }
 
-    /** Queues a validated upload durably, or acknowledges a retry of one already accepted. */
-    public Accepted accept(UpdateValidator.Update u, byte[] body, String address) throws IOException {
-        return accept(u, body, address, false);
+    /** Remembers an accepted update id; a known hash is never replaced by an unknown one. */
+    private void see(String key, String sha256) {
+        seen.merge(key, sha256 == null ? "" : sha256, (old, now) -> now.isEmpty() ? old : now);
+    }
+
+    /**
+     * Queues a validated upload durably, or acknowledges a retry of one already accepted. The staged
+     * file is committed into the queue or deleted; either way the caller is done with it.
+     */
+    public Accepted accept(UpdateValidator.Update u, IncomingUpload.Received staged, String address) throws IOException {
+        return accept(u, staged, address, false);
     }
 
     /**
      * Queues an update copied from the peer server (mirrored, or handed over after a failover):
      * idempotent by update id like any upload, taken even while this server does not accept uploads.
      */
-    Accepted acceptReplica(UpdateValidator.Update u, byte[] body) throws IOException {
-        return accept(u, body, PEER_ADDRESS, true);
+    Accepted acceptReplica(UpdateValidator.Update u, IncomingUpload.Received staged) throws IOException {
+        return accept(u, staged, PEER_ADDRESS, true);
+    }
+
+    /** Stages bytes from the peer in the queue directory, for validation and {@link #acceptReplica}. */
+    IncomingUpload.Received stage(byte[] body) throws IOException {
+        return queue.stage(body);
+    }
+
+    /** Where uploads are streamed before they are validated and committed. */
+    Path incomingDir() {
+        return queue.dir();
     }
 
     /** The address recorded for updates that came from the peer server rather than from a site. */
     static final String PEER_ADDRESS = "peer";
 
-    private Accepted accept(UpdateValidator.Update u, byte[] body, String address, boolean replica) throws IOException {
+    private Accepted accept(UpdateValidator.Update u, IncomingUpload.Received staged, String address, boolean replica) throws IOException {
         String key = QueuedUpdate.key(u.clientId(), u.updateId());
-        synchronized (this) {
-            if (seen.contains(key)) return duplicate(u, address);
-        }
-        // Validated aggregate numbers (never patient data), audited so that a client's last reported metrics survive a restart.
-        JsonNode metrics = u.metrics() == null ? null : JSON.readTree(u.metrics());
-        if (!replica) {
-            UpdateScreening.Verdict verdict = screening.screen(u, body, address);
-            if (verdict.quarantined()) return new Accepted(u.updateId(), false, queueSize(), false, models.latestVersion(), verdict.reason());
-        }
-        Path staged = queue.stage(body);
-        List<QueuedUpdate> batch = null;
-        int size;
-        synchronized (this) {
-            try {
-                if (seen.contains(key)) {
-                    queue.discard(staged);
-                    return duplicate(u, address);
-                }
+        try {
+            synchronized (this) {
+                if (seen.containsKey(key)) return duplicate(u, staged, address);
+            }
+            if (!replica) {
+                UpdateScreening.Verdict verdict = screening.screen(u, staged.file(), address);
+                if (verdict.quarantined()) return new Accepted(u.updateId(), false, queueSize(), false, models.latestVersion(), verdict.reason());
+            }
+            // Validated aggregate numbers (never patient data), audited so that a client's last reported metrics survive a restart.
+            JsonNode metrics = u.metrics() == null ? null : JSON.readTree(u.metrics());
+            staged.sync(); // slow, so outside the lock
+            List<QueuedUpdate> batch = null;
+            int size;
+            synchronized (this) {
+                if (seen.containsKey(key)) return duplicate(u, staged, address);
                 if (!accepting && !replica) throw refusal;
                 checkBase(u.baseVersion());
-            } catch (ApiException e) {
-                queue.discard(staged);
-                throw e;
+                long seq = nextSeq++;
+                QueuedUpdate q = new QueuedUpdate(seq, u.clientId(), u.updateId(), u.numSamples(), u.baseVersion(), address, Instant.now(),
+                        queue.commit(staged, seq), staged.sha256());
+                see(key, staged.sha256());
+                QueuedUpdate older = waitingByClient.put(q.clientId(), q);
+                waiting.put(seq, q);
+                ObjectNode e = AuditLog.event("received");
+                e.put("seq", seq).put("client_id", q.clientId()).put("update_id", q.updateId()).put("num_samples", q.numSamples())
+                        .put("base_version", q.baseVersion()).put("address", address).put("bytes", staged.bytes()).put("sha256", q.sha256());
+                if (metrics != null) e.set("metrics", metrics);
+                audit.append(e, true);
+                if (older != null) {
+                    waiting.remove(older.seq());
+                    queue.delete(List.of(older));
+                    audit.append(replacedEvent(older, q), true);
+                }
+                if (accepting && waiting.size() >= capacity) batch = take(capacity);
+                size = waiting.size();
             }
-            long seq = nextSeq++;
-            QueuedUpdate q = new QueuedUpdate(seq, u.clientId(), u.updateId(), u.numSamples(), u.baseVersion(), address, Instant.now(),
-                    queue.commit(staged, seq));
-            seen.add(key);
-            QueuedUpdate older = waitingByClient.put(q.clientId(), q);
-            waiting.put(seq, q);
-            ObjectNode e = AuditLog.event("received");
-            e.put("seq", seq).put("client_id", q.clientId()).put("update_id", q.updateId()).put("num_samples", q.numSamples())
-                    .put("base_version", q.baseVersion()).put("address", address).put("bytes", body.length);
-            if (metrics != null) e.set("metrics", metrics);
-            audit.append(e, true);
-            if (older != null) {
-                waiting.remove(older.seq());
-                queue.delete(List.of(older));
-                audit.append(replacedEvent(older, q), true);
-            }
-            if (accepting && waiting.size() >= capacity) batch = take(capacity);
-            size = waiting.size();
+            if (batch == null) return new Accepted(u.updateId(), false, size, false, models.latestVersion());
+            Round r = aggregateNow(batch);
+            return new Accepted(u.updateId(), false, queueSize(), r != null, models.latestVersion());
+        } finally {
+            staged.discard(); // gone already when committed
         }
-        if (batch == null) return new Accepted(u.updateId(), false, size, false, models.latestVersion());
-        Round r = aggregateNow(batch);
-        return new Accepted(u.updateId(), false, queueSize(), r != null, models.latestVersion());
     }
 
-    private Accepted duplicate(UpdateValidator.Update u, String address) {
+    /**
+     * A retry of an accepted update is acknowledged again (its ack may have been lost); the same
+     * update id with a different body is a conflict, never silently taken for the first one.
+     */
+    private Accepted duplicate(UpdateValidator.Update u, IncomingUpload.Received staged, String address) {
+        String known = seen.get(QueuedUpdate.key(u.clientId(), u.updateId()));
+        if (known != null && !known.isEmpty() && !known.equals(staged.sha256())) {
+            throw new ApiException(409, "update_conflict", "update_id '" + u.updateId() + "' was already accepted from '" + u.clientId()
+                    + "' with different content; a new update needs a new update_id");
+        }
         ObjectNode e = AuditLog.event("duplicate");
         e.put("client_id", u.clientId()).put("update_id", u.updateId()).put("address", address);
         audit.append(e, false);
@@ -355,7 +420,8 @@ public final class AggregationService implements Closeable {
             Thread.currentThread().interrupt();
             return null;
         } catch (ExecutionException e) {
-            LOG.error("aggregation of {} updates failed; they stay queued: {}", batch.size(), e.getCause().toString());
+            if (e.getCause() instanceof StreamingAggregation.NonFiniteAggregate nf) refuse(batch, nf.getMessage());
+            else LOG.error("aggregation of {} updates failed; they stay queued: {}", batch.size(), e.getCause().toString());
             synchronized (this) {
                 inFlight--;
                 for (QueuedUpdate u : batch) {
@@ -373,21 +439,41 @@ public final class AggregationService implements Closeable {
         }
     }
 
+    /**
+     * A round whose result is not finite is not published: audited as {@code refused}, reported in
+     * {@code /status} until a round succeeds, and its updates stay queued for the coordinator.
+     */
+    private void refuse(List<QueuedUpdate> batch, String reason) {
+        long version = models.latestVersion() + 1;
+        ObjectNode e = AuditLog.event("refused");
+        e.put("version", version).put("reason", "the aggregate is not finite: " + reason);
+        ArrayNode cs = e.putArray("contributors");
+        for (QueuedUpdate u : batch) cs.addObject().put("client_id", u.clientId()).put("update_id", u.updateId()).put("seq", u.seq());
+        audit.append(e, true);
+        refused = new Refusal(version, "the aggregate is not finite: " + reason, Instant.now(),
+                batch.stream().map(QueuedUpdate::clientId).toList());
+        LOG.error("version {} NOT published: {} (from {}); the {} updates stay queued: the coordinator decides (clear, or wait for"
+                + " replacements)", version, reason, refused.clientIds(), batch.size());
+    }
+
     private Round aggregate(List<QueuedUpdate> batch) throws IOException {
         long t0 = System.nanoTime();
         long alloc0 = allocatedBytes();
         long v = models.latestVersion();
-        List<Contribution> contributions = new ArrayList<>(batch.size());
-        for (QueuedUpdate u : batch) contributions.add(new Contribution(u.numSamples(), u.baseVersion()));
-        AggregationStrategy.Round round = strategy.begin(v, contributions);
+        List<Contribution> claimed = new ArrayList<>(batch.size());
+        for (QueuedUpdate u : batch) claimed.add(new Contribution(u.numSamples(), u.baseVersion()));
+        // No claimed sample count buys more than SampleCap.FACTOR times the round's median weight.
+        List<Contribution> counted = SampleCap.apply(claimed);
+        AggregationStrategy.Round round = strategy.begin(v, counted);
         StreamingAggregation.measure(round, batch, models, plan.modelSpec().tensors());
 
         ArrayNode contributors = JSON.createArrayNode();
         for (int i = 0; i < batch.size(); i++) {
             QueuedUpdate u = batch.get(i);
             contributors.addObject().put("client_id", u.clientId()).put("update_id", u.updateId()).put("seq", u.seq())
-                    .put("num_samples", u.numSamples()).put("base_version", u.baseVersion()).put("staleness", v - u.baseVersion())
-                    .put("share", round.share(i));
+                    .put("num_samples", u.numSamples()).put("counted_samples", counted.get(i).numSamples())
+                    .put("base_version", u.baseVersion()).put("staleness", v - u.baseVersion()).put("share", round.share(i))
+                    .put("sha256", u.sha256());
         }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("version", Long.toString(v + 1));
@@ -421,6 +507,7 @@ public final class AggregationService implements Closeable {
             }
             remember(r);
             inFlight--;
+            refused = null;
         }
         LOG.info("aggregated version {}: {} contributors, {} samples, staleness mean {} max {}, {} ms", r.version(), r.contributors(),
                 r.samples(), String.format("%.2f", r.meanStaleness()), r.maxStaleness(), millis);
@@ -542,7 +629,17 @@ public final class AggregationService implements Closeable {
     }
 
     synchronized boolean seen(String clientId, String updateId) {
-        return seen.contains(QueuedUpdate.key(clientId, updateId));
+        return seen.containsKey(QueuedUpdate.key(clientId, updateId));
+    }
+
+    /** The last round that was refused, until a round succeeds; null when none. */
+    Refusal refused() {
+        return refused;
+    }
+
+    /** Files moved aside at start. */
+    List<Quarantine.Entry> quarantined() {
+        return quarantine.entries();
     }
 
     /** Two servers hold different versions under one number: reported, never merged. */
@@ -600,7 +697,7 @@ public final class AggregationService implements Closeable {
             List<QueuedUpdate> consumed = new ArrayList<>();
             for (JsonNode c : contributors) {
                 String key = QueuedUpdate.key(c.path("client_id").asText(), c.path("update_id").asText());
-                seen.add(key);
+                see(key, c.path("sha256").asText(null));
                 for (QueuedUpdate u : waiting.values()) if (u.key().equals(key)) consumed.add(u);
             }
             for (QueuedUpdate u : consumed) {
@@ -652,5 +749,6 @@ public final class AggregationService implements Closeable {
         audit.append(stopped, true);
         audit.close();
         validation.close();
+        dirLock.close();
     }
 }

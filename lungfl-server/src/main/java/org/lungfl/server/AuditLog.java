@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every state change as one JSON line in {@code audit.jsonl}: received, duplicate, replaced,
- * rejected, aggregated, cleared, started, stopped. Lines hold ids, counts and addresses, never
+ * rejected, rate_limited, aggregated, refused, quarantined, cleared, started, stopped. Lines hold ids, counts and addresses, never
  * weights or patient data. State changes are fsynced before the request is answered.
  */
 final class AuditLog implements Closeable {
@@ -34,7 +34,9 @@ final class AuditLog implements Closeable {
 
     AuditLog(Path dataDir) throws IOException {
         Path file = dataDir.resolve(FILE);
-        this.out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        this.out = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ),
+                DataDir.privateFile());
+        DataDir.restrict(file);
         dropTornTail();
         out.position(out.size());
     }
@@ -126,10 +128,18 @@ final class AuditLog implements Closeable {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(bounded, StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
                 if (line.isBlank()) continue;
+                JsonNode n;
                 try {
-                    each.accept(JSON.readTree(line));
+                    n = JSON.readTree(line);
                 } catch (IOException torn) {
                     // Only the last line can be torn, and the constructor already removed it.
+                    continue;
+                }
+                try {
+                    each.accept(n);
+                } catch (RuntimeException unusable) {
+                    // A line that parses but lacks what recovery needs (edited by hand): skipped, not fatal.
+                    org.slf4j.LoggerFactory.getLogger(AuditLog.class).warn("audit log: skipping an unusable line ({})", unusable.toString());
                 }
             }
         }

@@ -41,13 +41,13 @@ final class Dashboard {
 
     /** The caller's token: null in {@code --open} mode; throws 401 for a missing or wrong one. */
     interface Auth {
-        TokenStore.Principal authenticate(Context ctx);
+        HttpApi.Viewer authenticate(Context ctx);
     }
 
     /** Who is looking: a client token sees only its own rows. */
     record Viewer(String name, boolean admin) {
-        static Viewer of(TokenStore.Principal p) {
-            return p == null ? new Viewer(null, true) : new Viewer(p.name(), p.admin());
+        static Viewer of(HttpApi.Viewer v) {
+            return new Viewer(v.name(), v.seesEverySite());
         }
 
         boolean sees(String clientId) {

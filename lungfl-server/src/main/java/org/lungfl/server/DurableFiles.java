@@ -14,6 +14,7 @@ import java.util.UUID;
  * The one way the server puts a file on disk: write a temporary file in the same directory, fsync
  * it, rename it over the final name atomically, fsync the directory. A reader (or a restart after
  * kill -9) sees either nothing or the whole file; temporaries left by a crash are deleted on start.
+ * Files are created 0600 (see {@link DataDir}).
  */
 final class DurableFiles {
     static final String TEMP_PREFIX = ".tmp-";
@@ -27,7 +28,8 @@ final class DurableFiles {
     /** Writes and fsyncs a temporary file next to where it will be committed. */
     static Path writeTemp(Path dir, Writer writer) throws IOException {
         Path tmp = dir.resolve(TEMP_PREFIX + UUID.randomUUID());
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                DataDir.privateFile())) {
             writer.write(ch);
             ch.force(true);
         } catch (IOException | RuntimeException e) {

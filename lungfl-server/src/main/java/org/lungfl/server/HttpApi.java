@@ -6,7 +6,6 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +21,12 @@ import org.slf4j.LoggerFactory;
  * The HTTP API of DESIGN.md. Every error is JSON {@code {error, detail}}; every request is logged
  * in one line (address, client, method, path, status, bytes, ms). Requests are counted so that a
  * graceful stop can wait for those in flight.
+ *
+ * <p>Who sees what (docs/security.md): a site's token sees the queue's size and capacity, the
+ * global version and its own queued entries; the coordinator's admin token sees everything (every
+ * site's entries, history, metrics, validation); {@code --open} keeps the original tool's behaviour
+ * (everything, to everyone), except that its admin endpoints answer only on loopback unless an
+ * admin token is configured.
  */
 final class HttpApi {
     private static final Logger REQUESTS = LoggerFactory.getLogger("org.lungfl.server.requests");
@@ -34,6 +39,7 @@ final class HttpApi {
     private final UpdateValidator validator;
     private final PeerLink peer;
     private final ServerMetrics metrics = new ServerMetrics();
+    private final UploadGate gate;
     private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean stopping;
@@ -43,7 +49,24 @@ final class HttpApi {
         this.tokens = tokens;
         this.config = config;
         this.validator = new UpdateValidator(service.plan(), new SafeTensors.Limits(config.maxBodyBytes(), 1 << 20, 1024));
+        this.gate = new UploadGate(config.uploads().maxConcurrent(), config.uploads().perClientPerMinute());
         this.peer = config.replication().peerUrl() == null ? null : new PeerLink(config.replication(), service, validator);
+    }
+
+    /** Who is asking, which decides what they see. */
+    record Viewer(Kind kind, String name) {
+        enum Kind { OPEN, ADMIN, CLIENT }
+
+        static final Viewer OPEN = new Viewer(Kind.OPEN, null);
+
+        /** Admin tokens and {@code --open} see every site; a site's token sees its own. */
+        boolean seesEverySite() {
+            return kind != Kind.CLIENT;
+        }
+
+        String json() {
+            return kind.name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /** The link to the primary or backup; null for a server on its own. */
@@ -55,23 +78,20 @@ final class HttpApi {
         app.get("/health", guard(ctx -> json(ctx, 200, JSON.createObjectNode().put("status", "ok"))));
         app.post("/upload", guard(this::upload));
         app.get("/download", guard(this::download));
-        app.get("/status", guard(ctx -> {
-            authenticate(ctx);
-            json(ctx, 200, status());
-        }));
+        app.get("/status", guard(ctx -> json(ctx, 200, status(authenticate(ctx)))));
         app.get("/plan", guard(ctx -> {
             authenticate(ctx);
             send(ctx, 200, "application/json", service.plan().toJson());
         }));
         app.get("/metrics", guard(ctx -> {
-            authenticate(ctx);
+            requireOverview(ctx);
             var rounds = service.history();
             send(ctx, 200, "text/plain; version=0.0.4", metrics.render(service.snapshot(), connectedClients(),
                     rounds.isEmpty() ? null : rounds.get(rounds.size() - 1), service.models().latest().bytes().length)
                     .getBytes(StandardCharsets.UTF_8));
         }));
         app.get("/api/v1/history", guard(ctx -> {
-            authenticate(ctx);
+            requireOverview(ctx);
             json(ctx, 200, RoundHistory.json(service));
         }));
         app.post("/api/v1/admin/execute", guard(ctx -> {
@@ -145,6 +165,11 @@ final class HttpApi {
         };
     }
 
+    /** Upload bodies being received right now. */
+    int uploadsReceiving() {
+        return gate.receiving();
+    }
+
     /** Refuses new requests and waits (bounded) for those in flight. */
     void drain(Duration timeout) {
         stopping = true;
@@ -159,48 +184,74 @@ final class HttpApi {
         }
     }
 
+    /**
+     * An upload: authenticated; an admin token is refused (it is not a site); the client's rate
+     * limit and a receiving slot are checked before a byte is read; the body streams to disk
+     * within the size, pace and deadline limits; the file is validated, then queued. Every refusal
+     * after authentication is audited as {@code rejected} with its reason (a run of rate-limit
+     * refusals once, as {@code rate_limited}).
+     */
     private void upload(Context ctx) throws IOException {
-        TokenStore.Principal who = authenticate(ctx);
-        byte[] body = boundedBody(ctx);
-        UpdateValidator.Update u;
+        Viewer who = authenticate(ctx);
+        long bytes = Math.max(0, ctx.req().getContentLengthLong());
+        boolean entered = false;
+        IncomingUpload.Received received = null;
         try {
-            u = validator.validate(body);
-            if (who != null && !who.name().equals(u.clientId())) {
+            if (who.kind() == Viewer.Kind.ADMIN) {
+                throw new ApiException(403, "forbidden", "'" + who.name() + "' holds an admin token, which cannot upload: updates come"
+                        + " from a site's own token");
+            }
+            if (who.kind() == Viewer.Kind.CLIENT) rateLimit(ctx, who.name());
+            if (!gate.tryEnter()) {
+                throw new ApiException(503, "busy", config.uploads().maxConcurrent() + " uploads are being received; retry shortly", 5);
+            }
+            entered = true;
+            long max = config.maxBodyBytes();
+            if (ctx.req().getContentLengthLong() > max) {
+                throw new ApiException(413, "too_large", "body of " + ctx.req().getContentLengthLong() + " bytes exceeds the limit of "
+                        + max + " bytes");
+            }
+            received = IncomingUpload.receive(ctx.req().getInputStream(), service.incomingDir(), max, config.uploads());
+            bytes = received.bytes();
+            UpdateValidator.Update u = validator.validate(received.file());
+            if (who.kind() == Viewer.Kind.CLIENT && !who.name().equals(u.clientId())) {
                 throw new ApiException(403, "forbidden", "this token belongs to '" + who.name() + "' and cannot upload as '" + u.clientId() + "'");
             }
+            ctx.attribute("client", u.clientId());
+            lastSeen.put(u.clientId(), Instant.now());
+            AggregationService.Accepted a = service.accept(u, received, ctx.ip());
+            metrics.upload(a.quarantined() != null ? "quarantined" : a.duplicate() ? "duplicate" : "accepted");
+            ObjectNode r = JSON.createObjectNode().put("accepted", a.quarantined() == null).put("update_id", a.updateId())
+                    .put("duplicate", a.duplicate()).put("queue_size", a.queueSize()).put("capacity", service.capacity())
+                    .put("aggregated", a.aggregated()).put("global_version", a.globalVersion());
+            if (a.quarantined() != null) r.put("quarantined", true).put("reason", a.quarantined());
+            json(ctx, 200, r);
         } catch (ApiException e) {
-            metrics.upload("rejected");
-            ObjectNode r = AuditLog.event("rejected");
-            r.put("status", e.status()).put("error", e.error()).put("address", ctx.ip()).put("client", (String) ctx.attribute("client"))
-                    .put("bytes", body.length);
-            service.audit().append(r, false);
+            if (!e.error().equals("rate_limited")) {
+                metrics.upload("rejected");
+                ObjectNode r = AuditLog.event("rejected");
+                r.put("status", e.status()).put("error", e.error()).put("reason", AuditText.reason(e.detail())).put("address", ctx.ip())
+                        .put("client", (String) ctx.attribute("client")).put("bytes", bytes);
+                service.audit().append(r, false);
+            }
             throw e;
-        }
-        ctx.attribute("client", u.clientId());
-        lastSeen.put(u.clientId(), Instant.now());
-        AggregationService.Accepted a = service.accept(u, body, ctx.ip());
-        metrics.upload(a.quarantined() != null ? "quarantined" : a.duplicate() ? "duplicate" : "accepted");
-        ObjectNode r = JSON.createObjectNode().put("accepted", a.quarantined() == null).put("update_id", a.updateId()).put("duplicate", a.duplicate())
-                .put("queue_size", a.queueSize()).put("capacity", service.capacity()).put("aggregated", a.aggregated())
-                .put("global_version", a.globalVersion());
-        if (a.quarantined() != null) r.put("quarantined", true).put("reason", a.quarantined());
-        json(ctx, 200, r);
-    }
-
-    /** The body, refused with 413 as soon as it is known to be over the limit (before reading it all). */
-    private byte[] boundedBody(Context ctx) throws IOException {
-        long max = config.maxBodyBytes();
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > max) throw tooLarge(declared + " bytes");
-        try (InputStream in = ctx.req().getInputStream()) {
-            byte[] body = in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 8));
-            if (body.length > max) throw tooLarge("over " + max + " bytes");
-            return body;
+        } finally {
+            if (received != null) received.discard();
+            if (entered) gate.leave();
         }
     }
 
-    private ApiException tooLarge(String what) {
-        return new ApiException(413, "too_large", "body of " + what + " exceeds the limit of " + config.maxBodyBytes() + " bytes");
+    private void rateLimit(Context ctx, String client) {
+        UploadGate.Limited l = gate.take(client, System.nanoTime());
+        if (l == null) return;
+        metrics.upload("rate_limited");
+        if (l.firstOfRun()) {
+            ObjectNode r = AuditLog.event("rate_limited");
+            r.put("client", client).put("address", ctx.ip()).put("limit_per_minute", config.uploads().perClientPerMinute());
+            service.audit().append(r, false);
+        }
+        throw new ApiException(429, "rate_limited", "'" + client + "' may start " + config.uploads().perClientPerMinute()
+                + " uploads a minute (retries included); retry in " + l.retryAfterSeconds() + " s", l.retryAfterSeconds());
     }
 
     private void download(Context ctx) throws IOException {
@@ -235,25 +286,75 @@ final class HttpApi {
         send(ctx, 200, "application/octet-stream", bytes);
     }
 
+    /** {@code /status} as the coordinator sees it (the console's {@code status}). */
     ObjectNode status() {
+        return status(Viewer.OPEN);
+    }
+
+    /** {@code /status} as {@code viewer} may see it: a site sees its own queued entries only. */
+    ObjectNode status(Viewer viewer) {
         AggregationService.Snapshot s = service.snapshot();
+        boolean all = viewer.seesEverySite();
         ObjectNode n = JSON.createObjectNode();
-        n.put("queue_size", s.queueSize()).put("capacity", s.capacity()).put("connected_clients", connectedClients())
-                .put("global_model_available", true).put("global_version", s.globalVersion());
+        n.put("queue_size", s.queueSize()).put("capacity", s.capacity());
+        if (all) n.put("connected_clients", connectedClients());
+        n.put("global_model_available", true).put("global_version", s.globalVersion());
         var queued = n.putArray("queued_clients");
         for (QueuedUpdate u : s.queued()) {
+            if (!all && !u.clientId().equals(viewer.name())) continue;
             queued.addObject().put("client_id", u.clientId()).put("address", u.address()).put("received_at", u.receivedAt().toString())
                     .put("num_samples", u.numSamples()).put("base_version", u.baseVersion());
         }
         n.put("rounds_completed", s.roundsCompleted());
         n.put("last_aggregation_at", s.lastAggregationAt() == null ? null : s.lastAggregationAt().toString());
-        n.set("validation", service.validation().latest(s.globalVersion()));
-        n.set("screening", service.screening().status());
+        n.set("validation", validationFor(viewer, service.validation().latest(s.globalVersion())));
+        n.set("screening", screeningFor(viewer, service.screening().status()));
         n.set("privacy", service.privacy().status(s.globalVersion()));
         if (peer == null) n.put("role", "primary").put("state", "active").put("accepting_uploads", true).putNull("peer");
         else peer.status(n);
+        if (!all) n.remove("peer");
         n.put("auth", config.open() ? "open" : "tokens");
+        n.put("visibility", viewer.json());
+        AggregationService.Refusal r = service.refused();
+        if (r == null) {
+            n.putNull("aggregation_refused");
+        } else {
+            ObjectNode o = n.putObject("aggregation_refused");
+            o.put("version", r.version()).put("reason", r.reason()).put("at", r.at().toString());
+            if (all) r.clientIds().forEach(o.putArray("clients")::add);
+        }
+        if (all) {
+            var q = n.putArray("quarantined");
+            for (Quarantine.Entry e : service.quarantined()) {
+                q.addObject().put("file", e.file()).put("moved_to", e.movedTo()).put("reason", e.reason()).put("at", e.at().toString());
+            }
+        }
         return n;
+    }
+
+    /** Screening as {@code viewer} may see it: a site sees only its own quarantined updates (others' ids stay private). */
+    private static ObjectNode screeningFor(Viewer viewer, ObjectNode screening) {
+        if (viewer.seesEverySite()) return screening;
+        var all = (com.fasterxml.jackson.databind.node.ArrayNode) screening.remove("quarantined");
+        var own = screening.putArray("quarantined");
+        if (all != null) for (var e : all) if (e.path("client_id").asText().equals(viewer.name())) own.add(e);
+        return screening;
+    }
+
+    /**
+     * The validation summary of the newest version as {@code viewer} may see it. A site gets the
+     * federation's sample-weighted means without the per-site list, and only when they cannot be
+     * reduced to one other site's figures (with just one other reporter, its own metrics subtract
+     * out): the result of the federation is shared, another hospital's figures are not.
+     */
+    private static ObjectNode validationFor(Viewer viewer, ObjectNode summary) {
+        if (summary == null || viewer.seesEverySite()) return summary;
+        int others = 0;
+        for (var c : summary.path("clients")) if (!c.path("client_id").asText().equals(viewer.name())) others++;
+        if (others == 1) return null;
+        ObjectNode shared = summary.deepCopy();
+        shared.remove("clients");
+        return shared;
     }
 
     int connectedClients() {
@@ -262,34 +363,90 @@ final class HttpApi {
         return lastSeen.size();
     }
 
-    /** The caller's token, or null in --open mode; 401 (and nothing more) for a missing or wrong one. */
-    private TokenStore.Principal authenticate(Context ctx) {
+    /**
+     * Who is calling: {@link Viewer#OPEN} in --open mode; 401 (and nothing more) for a missing or
+     * wrong token. Routes defined elsewhere (the dashboard) decide what to show with this.
+     */
+    Viewer authenticate(Context ctx) {
         if (config.open()) {
             String claimed = ctx.header("X-LungFL-Client");
             if (claimed != null && TokenStore.NAME.matcher(claimed).matches()) {
                 ctx.attribute("client", claimed);
                 lastSeen.put(claimed, Instant.now());
             }
-            return null;
+            return Viewer.OPEN;
         }
-        String h = ctx.header("Authorization");
-        Optional<TokenStore.Principal> p = h != null && h.startsWith("Bearer ")
-                ? tokens.authenticate(h.substring(7).strip()) : Optional.empty();
+        Optional<TokenStore.Principal> p = bearer(ctx).flatMap(tokens::authenticate);
         if (p.isEmpty()) {
             ctx.header("WWW-Authenticate", "Bearer");
             throw new ApiException(401, "unauthorized", "a valid bearer token is required");
         }
         ctx.attribute("client", p.get().name());
         if (!p.get().admin()) lastSeen.put(p.get().name(), Instant.now());
-        return p.get();
+        return new Viewer(p.get().admin() ? Viewer.Kind.ADMIN : Viewer.Kind.CLIENT, p.get().name());
     }
 
-    private void requireAdmin(Context ctx) {
-        TokenStore.Principal p = authenticate(ctx);
-        if (p != null && !p.admin()) throw new ApiException(403, "forbidden", "admin token required");
+    /** The token of an {@code Authorization: Bearer ...} header; the scheme in any case, as HTTP says (RFC 9110 11.1). */
+    static Optional<String> bearer(Context ctx) {
+        String h = ctx.header("Authorization");
+        if (h == null) return Optional.empty();
+        h = h.strip();
+        int space = 0;
+        while (space < h.length() && !Character.isWhitespace(h.charAt(space))) space++;
+        if (!h.substring(0, space).equalsIgnoreCase("Bearer")) return Optional.empty();
+        String token = h.substring(space).strip();
+        return token.isEmpty() ? Optional.empty() : Optional.of(token);
+    }
+
+    /**
+     * The admin endpoints. With tokens: an admin token. In --open mode: an admin token when one is
+     * configured, otherwise only a caller on this machine (loopback), so that an open server on a
+     * LAN cannot be cleared or driven from another host.
+     */
+    void requireAdmin(Context ctx) {
+        if (!config.open()) {
+            if (authenticate(ctx).kind() != Viewer.Kind.ADMIN) throw new ApiException(403, "forbidden", "admin token required");
+            return;
+        }
+        authenticate(ctx);
+        boolean adminConfigured;
+        try {
+            adminConfigured = tokens.list().stream().anyMatch(TokenStore.Entry::admin);
+        } catch (org.lungfl.core.UserFacingException unreadable) {
+            adminConfigured = true; // fail closed: no token can be checked
+        }
+        if (adminConfigured) {
+            Optional<TokenStore.Principal> p = bearer(ctx).flatMap(tokens::authenticate);
+            if (p.isEmpty()) {
+                ctx.header("WWW-Authenticate", "Bearer");
+                throw new ApiException(401, "unauthorized", "an admin token is required for the admin endpoints");
+            }
+            if (!p.get().admin()) throw new ApiException(403, "forbidden", "admin token required");
+            return;
+        }
+        if (!isLoopback(ctx.req().getRemoteAddr())) {
+            throw new ApiException(403, "forbidden", "in --open mode the admin endpoints answer only on this machine (loopback) unless an"
+                    + " admin token is configured (`lungfl server token add NAME --admin`)");
+        }
+    }
+
+    /** History and metrics name every site: the coordinator's (admin token, or anyone in --open mode). */
+    void requireOverview(Context ctx) {
+        if (!authenticate(ctx).seesEverySite()) {
+            throw new ApiException(403, "forbidden", "the history and metrics are the coordinator's: an admin token is required");
+        }
+    }
+
+    private static boolean isLoopback(String address) {
+        try {
+            return address != null && java.net.InetAddress.getByName(address).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private void error(Context ctx, ApiException e) {
+        if (e.retryAfterSeconds() >= 0) ctx.header("Retry-After", Long.toString(Math.max(1, e.retryAfterSeconds())));
         json(ctx, e.status(), JSON.createObjectNode().put("error", e.error()).put("detail", e.detail()));
     }
 

@@ -30,17 +30,25 @@ public final class LungflServer implements AutoCloseable {
 
     private LungflServer(ServerConfig config) throws IOException {
         this.config = config;
+        // A TLS setup that cannot work is refused before the data dir is touched.
+        KeyStore tls = config.tls() ? PemKeyStore.load(config.tlsCert(), config.tlsKey()) : null;
         this.service = AggregationService.open(config.dataDir(), config.plan(), config.capacity(), config.retention(),
                 config.replication().peerUrl() == null);
         TokenStore tokens = new TokenStore(config.dataDir());
         this.api = new HttpApi(service, tokens, config);
-        KeyStore tls = config.tls() ? PemKeyStore.load(config.tlsCert(), config.tlsKey()) : null;
+        long idleMillis = config.uploads().idleTimeout().toMillis();
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.requestLogger.http(api::log);
             // In-flight requests are drained by HttpApi before Jetty stops; idle keep-alive
-            // connections need no grace period.
-            cfg.jetty.modifyServer(s -> s.setStopTimeout(0));
+            // connections need no grace period. Errors Jetty answers itself are JSON too.
+            cfg.jetty.modifyServer(s -> {
+                s.setStopTimeout(0);
+                s.setErrorHandler(new JsonErrorHandler());
+            });
+            cfg.jetty.modifyServletContextHandler(h -> h.setErrorHandler(new JsonErrorHandler()));
+            // A connection silent this long is closed: a stalled upload then ends with 408.
+            cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(idleMillis));
             if (tls != null) cfg.jetty.addConnector((server, http) -> {
                 SslContextFactory.Server ssl = new SslContextFactory.Server();
                 ssl.setKeyStore(tls);
@@ -52,6 +60,14 @@ public final class LungflServer implements AutoCloseable {
                 ServerConnector c = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
                 c.setHost(config.host());
                 c.setPort(config.port());
+                c.setIdleTimeout(idleMillis);
+                return c;
+            });
+            else cfg.jetty.addConnector((server, http) -> {
+                ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
+                c.setHost(config.host());
+                c.setPort(config.port());
+                c.setIdleTimeout(idleMillis);
                 return c;
             });
         });
@@ -59,6 +75,8 @@ public final class LungflServer implements AutoCloseable {
         if (config.open()) {
             LOG.warn("OPEN MODE: no authentication. Anyone who can reach this server can upload updates and download the model. "
                     + "Use only on a trusted network.");
+        } else if (tokens.problem() != null) {
+            LOG.error("{}: every request is refused until the token file is fixed", tokens.problem());
         } else {
             var list = tokens.list();
             if (list.stream().noneMatch(e -> !e.admin())) {
@@ -76,8 +94,7 @@ public final class LungflServer implements AutoCloseable {
         // Before the first request: a backup starts in standby, a primary with a peer catching up.
         if (s.api.peer() != null) s.api.peer().start();
         try {
-            if (config.tls()) s.app.start();
-            else s.app.start(config.host(), config.port());
+            s.app.start();
         } catch (RuntimeException e) {
             if (s.api.peer() != null) s.api.peer().close();
             s.service.close();

@@ -25,11 +25,16 @@ import org.lungfl.core.weights.Weights;
  * changed. Version 0 is the plan's deterministic initialisation. Older versions are kept while an
  * update may still need them as its base (see {@link #prune}).
  *
+ * <p>A version file that cannot be used at start (unreadable, another plan's) is quarantined; if
+ * none is left, version 0 is published again (it is deterministic).
+ *
  * <p>Versions form a hash chain: a version's {@code parent_hash} metadata is the SHA-256 of its
  * parent's file, so two servers can tell whether their histories are the same (see PeerLink).
  */
 final class ModelStore {
     private static final Pattern NAME = Pattern.compile("v(\\d{8})\\.safetensors");
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final Path dir;
     private final FederationPlan plan;
@@ -41,10 +46,9 @@ final class ModelStore {
 
     record Latest(long version, byte[] bytes, String etag) {}
 
-    ModelStore(Path dataDir, FederationPlan plan) throws IOException {
-        this.dir = dataDir.resolve("versions");
+    ModelStore(Path dataDir, FederationPlan plan, Quarantine quarantine) throws IOException {
+        this.dir = DataDir.create(dataDir.resolve("versions"));
         this.plan = plan;
-        Files.createDirectories(dir);
         DurableFiles.removeTemps(dir);
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "v*.safetensors")) {
             for (Path f : files) {
@@ -52,8 +56,16 @@ final class ModelStore {
                 if (m.matches()) kept.add(Long.parseLong(m.group(1)));
             }
         }
+        for (long v : List.copyOf(kept)) {
+            String wrong = check(v);
+            if (wrong == null) {
+                DataDir.restrict(path(v));
+                continue;
+            }
+            kept.remove(v);
+            quarantine.move(path(v), "global version " + v + " " + wrong);
+        }
         if (kept.isEmpty()) publishVersionZero();
-        for (long v : kept) check(v);
         loadLatest();
     }
 
@@ -70,15 +82,23 @@ final class ModelStore {
         kept.add(0L);
     }
 
-    /** A kept version must be whole and match the plan; anything else means the data dir is not ours. */
-    private void check(long v) throws IOException {
+    /**
+     * Null when a kept version is whole and belongs to the plan, else what is wrong with it. Only
+     * the header is read: values were checked finite before the version was written.
+     */
+    private String check(long v) {
         try (SafeTensorsFile f = SafeTensorsFile.open(path(v))) {
-            if (!f.layout().equals(plan.modelSpec().tensors())) {
-                throw new UserFacingException(path(v) + ": tensors differ from the plan's " + plan.architecture());
+            if (!f.layout().equals(plan.modelSpec().tensors())) return "has tensors that differ from the plan's " + plan.architecture();
+            if (!plan.fingerprint().equals(f.metadata().get("plan_fingerprint"))) return "was made for another plan";
+            if (v > 0) {
+                String contributors = f.metadata().get("contributors");
+                if (contributors == null || !(JSON.readTree(contributors) instanceof com.fasterxml.jackson.databind.node.ArrayNode)) {
+                    return "lacks its list of contributors";
+                }
             }
-            if (!plan.fingerprint().equals(f.metadata().get("plan_fingerprint"))) {
-                throw new UserFacingException(path(v) + ": made for another plan (fingerprint " + f.metadata().get("plan_fingerprint") + ")");
-            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return "is unreadable (" + e.getClass().getSimpleName() + ")";
         }
     }
 
@@ -169,6 +189,15 @@ final class ModelStore {
         try (SafeTensorsFile f = SafeTensorsFile.open(tmp)) {
             if (!f.layout().equals(plan.modelSpec().tensors()) || !plan.fingerprint().equals(f.metadata().get("plan_fingerprint"))) {
                 throw new UserFacingException(source + ": version " + version + " was made for another plan or architecture");
+            }
+            // No version with a non-finite value is published here either, whoever made it.
+            for (org.lungfl.core.tensor.Tensor t : f.readAll().tensors()) {
+                if (t.dtype() != org.lungfl.core.tensor.DType.F32) continue;
+                for (float x : t.floats()) {
+                    if (!Float.isFinite(x)) {
+                        throw new UserFacingException(source + ": version " + version + " holds " + x + " in '" + t.name() + "'; not adopted");
+                    }
+                }
             }
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);

@@ -232,7 +232,12 @@ final class PeerLink implements Closeable {
         } catch (Gone g) {
             return false; // aggregated or replaced since the listing: the next sync sees the result
         }
-        service.acceptReplica(validator.validate(body), body);
+        IncomingUpload.Received staged = service.stage(body);
+        try {
+            service.acceptReplica(validator.validate(staged.file()), staged);
+        } finally {
+            staged.discard();
+        }
         return true;
     }
 

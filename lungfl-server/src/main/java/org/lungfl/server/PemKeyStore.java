@@ -9,6 +9,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -34,15 +36,41 @@ final class PemKeyStore {
                 throw new UserFacingException(certFile + ": not a PEM certificate (chain): " + e.getMessage());
             }
             if (chain.isEmpty()) throw new UserFacingException(certFile + ": holds no certificate");
+            PrivateKey key = privateKey(keyFile);
+            Certificate leaf = chain.iterator().next();
+            if (!matches(key, leaf.getPublicKey())) {
+                throw new UserFacingException("TLS: the key in " + keyFile + " does not belong to the certificate in " + certFile
+                        + " (every handshake would fail); give the key the certificate was issued for");
+            }
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
-            ks.setKeyEntry("lungfl", privateKey(keyFile), PASSWORD, chain.toArray(new Certificate[0]));
+            ks.setKeyEntry("lungfl", key, PASSWORD, chain.toArray(new Certificate[0]));
             return ks;
         } catch (IOException e) {
             throw new UserFacingException("TLS: cannot read " + e.getMessage(), e);
         } catch (GeneralSecurityException e) {
             throw new UserFacingException("TLS: " + e.getMessage(), e);
         }
+    }
+
+    /** Whether the private key pairs with the certificate's public key: a signature one verifies with the other. */
+    static boolean matches(PrivateKey key, PublicKey pub) throws GeneralSecurityException {
+        if (!key.getAlgorithm().equals(pub.getAlgorithm())) return false;
+        String alg = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            default -> key.getAlgorithm(); // Ed25519, EdDSA
+        };
+        byte[] challenge = new byte[32];
+        new java.security.SecureRandom().nextBytes(challenge);
+        Signature sign = Signature.getInstance(alg);
+        sign.initSign(key);
+        sign.update(challenge);
+        byte[] sig = sign.sign();
+        Signature verify = Signature.getInstance(alg);
+        verify.initVerify(pub);
+        verify.update(challenge);
+        return verify.verify(sig);
     }
 
     private static PrivateKey privateKey(Path keyFile) throws IOException {

@@ -11,13 +11,44 @@ import org.lungfl.core.plan.FederationPlan;
  * {@code retention} how many recent global versions are kept for stale updates and downloads.
  */
 public record ServerConfig(String host, int port, Path dataDir, int capacity, FederationPlan plan, boolean open, Path tlsCert,
-        Path tlsKey, long maxBodyBytes, int retention, Replication replication) {
+        Path tlsKey, long maxBodyBytes, int retention, Replication replication, UploadLimits uploads) {
     public static final long DEFAULT_MAX_BODY = 64L << 20;
     public static final int DEFAULT_RETENTION = 10;
 
     public ServerConfig(String host, int port, Path dataDir, int capacity, FederationPlan plan, boolean open, Path tlsCert, Path tlsKey,
             long maxBodyBytes, int retention) {
         this(host, port, dataDir, capacity, plan, open, tlsCert, tlsKey, maxBodyBytes, retention, Replication.NONE);
+    }
+
+    public ServerConfig(String host, int port, Path dataDir, int capacity, FederationPlan plan, boolean open, Path tlsCert, Path tlsKey,
+            long maxBodyBytes, int retention, Replication replication) {
+        this(host, port, dataDir, capacity, plan, open, tlsCert, tlsKey, maxBodyBytes, retention, replication, UploadLimits.DEFAULT);
+    }
+
+    /**
+     * How uploads are kept from tying up the server (docs/security.md). A body must arrive at
+     * {@code minBytesPerSecond} on average once {@code rateGrace} has passed, and completely within
+     * {@code deadline}, or it gets 408; at most {@code maxConcurrent} bodies are received at once
+     * (more get 503 with Retry-After); each client (token) may start {@code perClientPerMinute}
+     * uploads a minute, retries included (more get 429; 0 = no limit). A connection silent for
+     * {@code idleTimeout} is closed.
+     */
+    public record UploadLimits(long minBytesPerSecond, Duration rateGrace, Duration deadline, int maxConcurrent, int perClientPerMinute,
+            Duration idleTimeout) {
+        public static final long DEFAULT_MIN_BYTES_PER_SECOND = 16 << 10;
+        public static final int DEFAULT_DEADLINE_SECONDS = 600;
+        public static final int DEFAULT_MAX_CONCURRENT = 32;
+        public static final int DEFAULT_PER_CLIENT_PER_MINUTE = 10;
+        public static final UploadLimits DEFAULT = new UploadLimits(DEFAULT_MIN_BYTES_PER_SECOND, Duration.ofSeconds(10),
+                Duration.ofSeconds(DEFAULT_DEADLINE_SECONDS), DEFAULT_MAX_CONCURRENT, DEFAULT_PER_CLIENT_PER_MINUTE, Duration.ofSeconds(30));
+
+        public UploadLimits {
+            if (minBytesPerSecond < 0 || rateGrace.isNegative() || deadline.isNegative() || deadline.isZero() || maxConcurrent < 1
+                    || perClientPerMinute < 0 || idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new UserFacingException("upload limits: rates and counts must be >= 0, --max-concurrent-uploads >= 1,"
+                        + " the deadline and idle timeout > 0");
+            }
+        }
     }
 
     /**
@@ -57,31 +88,35 @@ public record ServerConfig(String host, int port, Path dataDir, int capacity, Fe
     }
 
     public ServerConfig withHostPort(String h, int p) {
-        return new ServerConfig(h, p, dataDir, capacity, plan, open, tlsCert, tlsKey, maxBodyBytes, retention, replication);
+        return new ServerConfig(h, p, dataDir, capacity, plan, open, tlsCert, tlsKey, maxBodyBytes, retention, replication, uploads);
     }
 
     public ServerConfig withCapacity(int k) {
-        return new ServerConfig(host, port, dataDir, k, plan, open, tlsCert, tlsKey, maxBodyBytes, retention, replication);
+        return new ServerConfig(host, port, dataDir, k, plan, open, tlsCert, tlsKey, maxBodyBytes, retention, replication, uploads);
     }
 
     public ServerConfig withOpen(boolean o) {
-        return new ServerConfig(host, port, dataDir, capacity, plan, o, tlsCert, tlsKey, maxBodyBytes, retention, replication);
+        return new ServerConfig(host, port, dataDir, capacity, plan, o, tlsCert, tlsKey, maxBodyBytes, retention, replication, uploads);
     }
 
     public ServerConfig withTls(Path cert, Path key) {
-        return new ServerConfig(host, port, dataDir, capacity, plan, open, cert, key, maxBodyBytes, retention, replication);
+        return new ServerConfig(host, port, dataDir, capacity, plan, open, cert, key, maxBodyBytes, retention, replication, uploads);
     }
 
     public ServerConfig withMaxBodyBytes(long max) {
-        return new ServerConfig(host, port, dataDir, capacity, plan, open, tlsCert, tlsKey, max, retention, replication);
+        return new ServerConfig(host, port, dataDir, capacity, plan, open, tlsCert, tlsKey, max, retention, replication, uploads);
     }
 
     public ServerConfig withRetention(int r) {
-        return new ServerConfig(host, port, dataDir, capacity, plan, open, tlsCert, tlsKey, maxBodyBytes, r, replication);
+        return new ServerConfig(host, port, dataDir, capacity, plan, open, tlsCert, tlsKey, maxBodyBytes, r, replication, uploads);
     }
 
     public ServerConfig withReplication(Replication r) {
-        return new ServerConfig(host, port, dataDir, capacity, plan, open, tlsCert, tlsKey, maxBodyBytes, retention, r);
+        return new ServerConfig(host, port, dataDir, capacity, plan, open, tlsCert, tlsKey, maxBodyBytes, retention, r, uploads);
+    }
+
+    public ServerConfig withUploadLimits(UploadLimits u) {
+        return new ServerConfig(host, port, dataDir, capacity, plan, open, tlsCert, tlsKey, maxBodyBytes, retention, replication, u);
     }
 
     public boolean tls() {

@@ -7,7 +7,8 @@ import org.lungfl.core.plan.FederationPlan;
 /**
  * A bare entry point for running the server as its own process (tests, benchmarks) with the same
  * options as {@code lungfl server}: {@code --host --port --data-dir --max-clients --plan --open
- * --tls-cert --tls-key --max-body-bytes --retention --backup-of --peer --failover-after --sync-interval --peer-token-file --peer-ca}.
+ * --tls-cert --tls-key --max-body-bytes --retention --backup-of --peer --failover-after --sync-interval --peer-token-file --peer-ca
+ * --max-concurrent-uploads --min-upload-rate --upload-deadline --upload-rate-limit --idle-timeout}.
  */
 public final class ServerMain {
     private ServerMain() {}
@@ -31,6 +32,10 @@ public final class ServerMain {
         String backupOf = null, peer = null;
         java.time.Duration failoverAfter = ServerConfig.Replication.DEFAULT_FAILOVER_AFTER;
         java.time.Duration syncInterval = ServerConfig.Replication.DEFAULT_SYNC_INTERVAL;
+        ServerConfig.UploadLimits u = ServerConfig.UploadLimits.DEFAULT;
+        long minRate = u.minBytesPerSecond();
+        java.time.Duration deadline = u.deadline(), idle = u.idleTimeout();
+        int concurrent = u.maxConcurrent(), perMinute = u.perClientPerMinute();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--open")) {
@@ -56,6 +61,11 @@ public final class ServerMain {
                     case "--sync-interval" -> syncInterval = seconds(v);
                     case "--peer-token-file" -> peerTokenFile = Path.of(v);
                     case "--peer-ca" -> peerCa = Path.of(v);
+                    case "--max-concurrent-uploads" -> concurrent = Integer.parseInt(v);
+                    case "--min-upload-rate" -> minRate = Long.parseLong(v);
+                    case "--upload-deadline" -> deadline = seconds(v);
+                    case "--upload-rate-limit" -> perMinute = Integer.parseInt(v);
+                    case "--idle-timeout" -> idle = seconds(v);
                     default -> throw new UserFacingException("unknown option " + a);
                 }
             } catch (NumberFormatException e) {
@@ -64,7 +74,8 @@ public final class ServerMain {
         }
         if ((cert == null) != (key == null)) throw new UserFacingException("--tls-cert and --tls-key go together");
         return new ServerConfig(host, port, Path.of(dataDir), k, FederationPlan.load(plan), open, cert, key, maxBody, retention,
-                replication(backupOf, peer, failoverAfter, syncInterval, peerTokenFile, peerCa));
+                replication(backupOf, peer, failoverAfter, syncInterval, peerTokenFile, peerCa),
+                new ServerConfig.UploadLimits(minRate, u.rateGrace(), deadline, concurrent, perMinute, idle));
     }
 
     /** {@code --failover-after 30}, {@code --sync-interval 0.5}: seconds, fractions allowed. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.lungfl.core.aggregation.AggregationStrategy;
 import org.lungfl.core.model.TensorSpec;
+import org.lungfl.core.model.WeightRules;
 import org.lungfl.core.tensor.DType;
 import org.lungfl.core.tensor.Tensor;
 import org.lungfl.core.weights.SafeTensorsFile;
@@ -17,7 +18,9 @@ import org.lungfl.core.weights.SafeTensorsFile;
  * Runs one aggregation round over files: for each slice of each tensor, the strategy reads that
  * slice from every update and base version and the result is appended to the new version's file.
  * A strategy that needs the deltas' norms or distances first gets a first pass ({@link #measure}).
- * Memory is a few slices per update, whatever the model size is (docs/aggregation.md).
+ * Memory is a few slices per update, whatever the model size is (docs/aggregation.md). A slice with
+ * a value that is not a finite float ends the round with {@link NonFiniteAggregate} before the file
+ * can be committed; a negative BatchNorm running variance is published as 0.
  */
 final class StreamingAggregation {
     /** 16 K values (64 KB of floats): the accumulator and input stay in L2 across all inputs. */
@@ -72,6 +75,8 @@ final class StreamingAggregation {
                         in.at(t.name(), from, len);
                         if (t.dtype() == DType.F32) {
                             round.floats(in, floats, len);
+                            requireFinite(t.name(), floats, len, from);
+                            if (WeightRules.isRunningVariance(t.name())) clampAtZero(floats, len);
                             out.floats(floats, len);
                         } else {
                             round.longs(in, longs, len);
@@ -87,6 +92,34 @@ final class StreamingAggregation {
             for (SafeTensorsFile f : updates) f.close();
             for (SafeTensorsFile f : versions.values()) f.close();
         }
+    }
+
+    /**
+     * A round whose result holds a value that is not a finite float (every input was finite, but the
+     * aggregate left float range): never published, whatever the strategy.
+     */
+    static final class NonFiniteAggregate extends IOException {
+        NonFiniteAggregate(String message) {
+            super(message);
+        }
+    }
+
+    private static void requireFinite(String tensor, float[] v, int n, long from) throws NonFiniteAggregate {
+        for (int j = 0; j < n; j++) {
+            if (!Float.isFinite(v[j])) {
+                throw new NonFiniteAggregate("tensor '" + tensor + "' would hold " + v[j] + " at index " + (from + j));
+            }
+        }
+    }
+
+    /**
+     * A BatchNorm running variance is never negative, but a linear rule can make it so: a stale
+     * update moves the current version by θ − w_b, which for a variance can exceed what is left
+     * (0.1 + (0.1 − 1.0) = −0.8). Such a version would be NaN at inference and every client's
+     * re-upload of it would be refused (WeightRules), so the variance stops at 0.
+     */
+    private static void clampAtZero(float[] v, int n) {
+        for (int j = 0; j < n; j++) if (v[j] < 0) v[j] = 0f;
     }
 
     /** The current slice of every input, read into one reused buffer when the strategy asks. */

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -19,11 +18,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.lungfl.core.UserFacingException;
+import org.slf4j.LoggerFactory;
 
 /**
  * Bearer tokens in {@code tokens.json}: only SHA-256 hashes are stored (a token is 256 random bits,
  * so a fast hash is enough). The file is re-read when it changes, so {@code lungfl server token add}
- * and {@code revoke} take effect on a running server.
+ * and {@code revoke} take effect on a running server. Changes hold an inter-process lock on
+ * {@code tokens.json.lock}, so any number of them may run at once without losing one.
  */
 public final class TokenStore {
     public static final String FILE = "tokens.json";
@@ -41,82 +42,142 @@ public final class TokenStore {
     public record Principal(String name, boolean admin) {}
 
     private final Path file;
+    private final Path lockFile;
     private volatile List<Entry> entries = List.of();
-    private volatile FileTime loadedStamp;
+    private volatile Object loadedStamp;
+    private volatile String problem;
 
     public TokenStore(Path dataDir) {
         this.file = dataDir.resolve(FILE);
+        this.lockFile = dataDir.resolve(FILE + ".lock");
         reloadIfChanged();
     }
 
+    /** The stored tokens; a token file that cannot be read is an error here (the CLI reports it). */
     public List<Entry> list() {
         reloadIfChanged();
+        if (problem != null) throw new UserFacingException(problem);
         return entries;
     }
 
+    /** Deletes temporaries a killed writer left in the data dir, under the lock writers of the token file hold. */
+    static void removeTemps(Path dataDir) throws IOException {
+        try (DataDir.Lock l = DataDir.Lock.acquire(dataDir.resolve(FILE + ".lock"))) {
+            DurableFiles.removeTemps(dataDir);
+        }
+    }
+
+    /** Why the token file could not be read (every token is refused meanwhile), or null. */
+    String problem() {
+        reloadIfChanged();
+        return problem;
+    }
+
     /** Creates a token for {@code name} and returns it: the only time it is ever visible. */
-    public synchronized String add(String name, boolean admin) {
+    public String add(String name, boolean admin) {
         if (!NAME.matcher(name).matches()) {
             throw new UserFacingException("token name '" + name + "': use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
-        }
-        List<Entry> now = new ArrayList<>(list());
-        if (now.stream().anyMatch(e -> e.name().equals(name))) {
-            throw new UserFacingException("a token named '" + name + "' exists already; revoke it first to replace it");
         }
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         String token = "lfl_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        now.add(new Entry(name, sha256(token), admin, Instant.now().toString()));
-        save(now);
+        update(now -> {
+            if (now.stream().anyMatch(e -> e.name().equals(name))) {
+                throw new UserFacingException("a token named '" + name + "' exists already; revoke it first to replace it");
+            }
+            now.add(new Entry(name, sha256(token), admin, Instant.now().toString()));
+            return true;
+        });
         return token;
     }
 
     /** Returns whether a token of that name existed. */
-    public synchronized boolean revoke(String name) {
-        List<Entry> now = new ArrayList<>(list());
-        boolean removed = now.removeIf(e -> e.name().equals(name));
-        if (removed) save(now);
-        return removed;
+    public boolean revoke(String name) {
+        return update(now -> now.removeIf(e -> e.name().equals(name)));
     }
 
     public Optional<Principal> authenticate(String token) {
         if (token == null || token.isEmpty()) return Optional.empty();
         byte[] presented = sha256(token).getBytes(StandardCharsets.US_ASCII);
         Principal found = null;
-        for (Entry e : list()) {
+        reloadIfChanged();
+        for (Entry e : entries) {
             // Compare every entry in constant time so timing says nothing about which one matched.
             if (MessageDigest.isEqual(presented, e.sha256().getBytes(StandardCharsets.US_ASCII))) found = new Principal(e.name(), e.admin());
         }
         return Optional.ofNullable(found);
     }
 
-    private void save(List<Entry> list) {
+    /**
+     * One read-modify-write of the token file under an exclusive lock that other processes honour
+     * ({@code token add} and {@code revoke} run as separate processes beside the server): the file is
+     * read afresh inside the lock and replaced atomically, so concurrent changes never undo each other.
+     */
+    private synchronized boolean update(java.util.function.Predicate<List<Entry>> change) {
         try {
-            Files.createDirectories(file.getParent());
-            DurableFiles.write(file, JSON.writeValueAsBytes(new File(list)));
-            entries = List.copyOf(list);
-            loadedStamp = Files.getLastModifiedTime(file);
+            DataDir.create(file.getParent());
+            try (DataDir.Lock l = DataDir.Lock.acquire(lockFile)) {
+                List<Entry> now = new ArrayList<>(read());
+                if (!change.test(now)) return false;
+                DurableFiles.write(file, JSON.writeValueAsBytes(new File(now)));
+                entries = List.copyOf(now);
+                loadedStamp = stamp();
+                problem = null;
+                return true;
+            }
         } catch (IOException e) {
-            throw new UserFacingException(file + ": cannot write: " + e.getMessage(), e);
+            throw new UserFacingException(file + ": cannot update: " + e.getMessage(), e);
         }
     }
 
+    private List<Entry> read() {
+        if (!Files.exists(file)) return List.of();
+        try {
+            File f = JSON.readValue(file.toFile(), File.class);
+            return f == null || f.tokens() == null ? List.of() : f.tokens();
+        } catch (IOException e) {
+            throw new UserFacingException(file + ": unreadable token file (" + e.getClass().getSimpleName()
+                    + "); fix it or move it away and add the tokens again");
+        }
+    }
+
+    /**
+     * What identifies one version of the file: a write replaces it by rename, so the inode changes
+     * even when two writes fall within one tick of the file system's coarse modification time.
+     */
+    private Object stamp() throws IOException {
+        var a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+        return List.of(String.valueOf(a.fileKey()), a.lastModifiedTime(), a.size());
+    }
+
+    /** Re-reads a changed file; an unreadable one refuses every token (fails closed) and says why. */
     private void reloadIfChanged() {
         try {
             if (!Files.exists(file)) {
                 entries = List.of();
                 loadedStamp = null;
+                problem = null;
                 return;
             }
-            FileTime stamp = Files.getLastModifiedTime(file);
+            Object stamp = stamp();
             if (stamp.equals(loadedStamp)) return;
             synchronized (this) {
-                File f = JSON.readValue(file.toFile(), File.class);
-                entries = f.tokens() == null ? List.of() : List.copyOf(f.tokens());
+                try {
+                    entries = List.copyOf(read());
+                    problem = null;
+                } catch (UserFacingException e) {
+                    entries = List.of();
+                    if (!e.getMessage().equals(problem)) LoggerFactory.getLogger(TokenStore.class).error("{}; every token is refused until then", e.getMessage());
+                    problem = e.getMessage();
+                }
                 loadedStamp = stamp;
             }
+        } catch (java.nio.file.NoSuchFileException gone) {
+            entries = List.of();
+            loadedStamp = null;
         } catch (IOException e) {
-            throw new UserFacingException(file + ": unreadable token file: " + e.getMessage(), e);
+            entries = List.of();
+            problem = file + ": cannot read: " + e.getMessage();
         }
     }
 

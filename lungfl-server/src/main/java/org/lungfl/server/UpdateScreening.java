@@ -110,7 +110,7 @@ final class UpdateScreening {
      * Passes an upload, quarantines it (durably, before this returns), or refuses it with 422. A
      * retried upload that was quarantined is quarantined again without a second copy.
      */
-    Verdict screen(UpdateValidator.Update u, byte[] body, String address) throws IOException {
+    Verdict screen(UpdateValidator.Update u, Path body, String address) throws IOException {
         String key = QueuedUpdate.key(u.clientId(), u.updateId());
         synchronized (this) {
             ObjectNode q = quarantined.get(key);
@@ -132,7 +132,8 @@ final class UpdateScreening {
             reference = known == 0 ? Double.NaN : median(passed);
         }
         boolean learning = known < config.minUpdates();
-        boolean outlier = !learning && norm > config.factor() * reference;
+        // A zero reference (updates that did not move the model) says nothing about scale: nothing is an outlier by it.
+        boolean outlier = !learning && reference > 0 && norm > config.factor() * reference;
         String decision = !outlier ? "pass" : config.rejects() ? "reject" : "quarantine";
         String reason = !outlier ? null : String.format("delta norm %.4g is %.1f x the median %.4g of the %d updates accepted in the last %d"
                 + " round(s) (limit %.1f x)", norm, norm / reference, reference, known, config.rounds(), config.factor());
@@ -155,7 +156,7 @@ final class UpdateScreening {
             }
             default -> {
                 Files.createDirectories(dir);
-                DurableFiles.write(dir.resolve(u.clientId() + "--" + u.updateId() + ".safetensors"), body);
+                DurableFiles.write(dir.resolve(u.clientId() + "--" + u.updateId() + ".safetensors"), Files.readAllBytes(body));
                 audit.append(e, true);
                 synchronized (this) {
                     quarantined.put(key, e);
@@ -166,13 +167,12 @@ final class UpdateScreening {
     }
 
     /** ‖θ − w_b‖₂ over the screened tensors, in double precision. */
-    private double deltaNorm(byte[] body, long base) throws IOException {
+    private double deltaNorm(Path body, long base) throws IOException {
         if (!models.isKept(base)) throw new IllegalArgumentException("base version " + base + " not kept");
-        Weights w = SafeTensors.read(body).weights();
         double sum = 0;
-        try (SafeTensorsFile b = SafeTensorsFile.open(models.path(base))) {
+        try (SafeTensorsFile a = SafeTensorsFile.open(body); SafeTensorsFile b = SafeTensorsFile.open(models.path(base))) {
             for (TensorSpec t : screened) {
-                float[] x = w.get(t.name()).floats();
+                float[] x = a.read(t.name()).floats();
                 float[] y = b.read(t.name()).floats();
                 for (int j = 0; j < x.length; j++) {
                     double d = (double) x[j] - y[j];

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.lungfl.core.metrics.MetricNames;
 import org.lungfl.core.weights.SafeTensorsFile;
 
 /**
@@ -51,7 +52,9 @@ final class ValidationHistory implements Closeable {
                 }
             }
         }
-        this.out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        this.out = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+                DataDir.privateFile());
+        DataDir.restrict(file);
     }
 
     /** Records the metrics of the updates that make up {@code version}; called before the version is committed. */
@@ -66,8 +69,8 @@ final class ValidationHistory implements Closeable {
             try (SafeTensorsFile f = SafeTensorsFile.open(u.file())) {
                 metrics = f.metadata().get("metrics");
             }
-            // Validated as a JSON object on upload.
-            if (metrics != null) c.set("metrics", JSON.readTree(metrics));
+            // Checked against MetricNames on upload: known names, finite numbers in range.
+            if (metrics != null) c.set("metrics", known(metrics));
         }
         byte[] bytes = (JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
         synchronized (this) {
@@ -92,6 +95,9 @@ final class ValidationHistory implements Closeable {
         for (JsonNode c : line.path("contributors")) {
             JsonNode m = c.path("metrics");
             if (!m.isObject()) continue;
+            // Lines written before metrics were checked may hold anything: only known metrics are shown.
+            m = known(m.toString());
+            if (m == null) continue;
             long n = c.path("num_samples").asLong();
             reporting++;
             samples += n;
@@ -111,6 +117,16 @@ final class ValidationHistory implements Closeable {
         sums.forEach((name, s) -> means.put(name, s[0] / s[1]));
         r.set("clients", clients);
         return r;
+    }
+
+    /** The metrics of a document that passes {@link MetricNames#parse}, as JSON; null for any other. */
+    private static ObjectNode known(String metrics) {
+        try {
+            MetricNames.parse(metrics);
+            return (ObjectNode) JSON.readTree(metrics);
+        } catch (MetricNames.InvalidMetrics | IOException e) {
+            return null;
+        }
     }
 
     /** The summary of the newest published version that has metrics, or null. */

@@ -32,8 +32,12 @@ class ConcurrentUploadTest {
     @Test
     void hundredRacingClientsGiveExactlyTenRoundsAndCorrectAverages() throws Exception {
         int clients = 100, k = 10;
-        try (LungflServer server = LungflServer.start(ServerConfig.defaults(dir, Uploads.unscreenedPlan()).withHostPort("127.0.0.1", 0).withCapacity(k)
-                .withOpen(true).withRetention(50))) {
+        // All 100 bodies are received at once here (the default bound of 32 would send some a 503 to retry).
+        ServerConfig.UploadLimits all = ServerConfig.UploadLimits.DEFAULT;
+        all = new ServerConfig.UploadLimits(all.minBytesPerSecond(), all.rateGrace(), all.deadline(), clients, all.perClientPerMinute(),
+                all.idleTimeout());
+        try (LungflServer server = LungflServer.start(ServerConfig.defaults(dir, Uploads.unscreenedPlan()).withHostPort("127.0.0.1", 0)
+                .withCapacity(k).withOpen(true).withRetention(50).withUploadLimits(all))) {
             String url = server.url();
             // Client i uploads the constant i + 1 with 10 + i samples: each average is checkable by hand.
             List<byte[]> bodies = new ArrayList<>();

@@ -43,7 +43,8 @@ class SecurityTest {
             assertThat(other.statusCode()).isEqualTo(403);
             assertThat(other.body()).contains("cannot upload as 'hospital-b'");
             assertThat(Uploads.post(url, "/upload", Uploads.update("hospital-a", "1", 5, 0, 1f), a).statusCode()).isEqualTo(200);
-            assertThat(Uploads.get(url, "/status", a).body()).contains("\"auth\":\"tokens\"").contains("\"connected_clients\":1");
+            assertThat(Uploads.get(url, "/status", a).body()).contains("\"auth\":\"tokens\"");
+            assertThat(Uploads.get(url, "/status", admin).body()).contains("\"connected_clients\":1");
 
             assertThat(Uploads.post(url, "/api/v1/admin/execute", new byte[0], a).statusCode()).isEqualTo(403);
             HttpResponse<String> exec = Uploads.post(url, "/api/v1/admin/execute", new byte[0], admin);
@@ -55,6 +56,36 @@ class SecurityTest {
             // Revoking in the token file (as `lungfl server token revoke` does) takes effect on the running server.
             assertThat(new TokenStore(dir).revoke("hospital-a")).isTrue();
             assertThat(Uploads.get(url, "/status", a).statusCode()).isEqualTo(401);
+        }
+    }
+
+    private void openssl(String... args) throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(dir.resolve("openssl.log").toFile()).start();
+        } catch (java.io.IOException e) {
+            Assumptions.abort("openssl is not installed: " + e.getMessage());
+            return;
+        }
+        Assumptions.assumeTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "openssl failed: " + String.join(" ", args));
+    }
+
+    @Test
+    void aKeyThatDoesNotMatchItsCertificateIsRefusedAtStart() throws Exception {
+        Path cert = dir.resolve("cert.pem"), key = dir.resolve("key.pem"), other = dir.resolve("other.pem");
+        openssl("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+                "-subj", "/CN=localhost", "-keyout", key.toString(), "-out", cert.toString());
+        openssl("openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-out", other.toString());
+        assertThat(PemKeyStore.load(cert, key).size()).isEqualTo(1);
+        // Before the check the server started, and every handshake then failed.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LungflServer.start(ServerConfig.defaults(dir.resolve("data"), PLAN)
+                .withHostPort("127.0.0.1", 0).withOpen(true).withTls(cert, other)))
+                .isInstanceOf(org.lungfl.core.UserFacingException.class)
+                .hasMessageContaining("the key in " + other + " does not belong to the certificate in " + cert);
+        // The data dir is free again: the refused start released it.
+        try (LungflServer s = LungflServer.start(ServerConfig.defaults(dir.resolve("data"), PLAN).withHostPort("127.0.0.1", 0).withOpen(true)
+                .withTls(cert, key))) {
+            assertThat(s.url()).startsWith("https://");
         }
     }
 

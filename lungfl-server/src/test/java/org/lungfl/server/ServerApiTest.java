@@ -77,7 +77,7 @@ class ServerApiTest {
         s.fieldNames().forEachRemaining(fields::add);
         assertThat(fields).containsExactlyInAnyOrder("queue_size", "capacity", "connected_clients", "global_model_available",
                 "global_version", "queued_clients", "rounds_completed", "last_aggregation_at", "validation", "role", "state", "accepting_uploads", "peer", "auth",
-                "screening", "privacy");
+                "screening", "privacy", "visibility", "aggregation_refused", "quarantined");
         // A server on its own: the replication fields say so (docs/backup.md).
         assertThat(s.get("state").asText()).isEqualTo("active");
         assertThat(s.get("peer").isNull()).isTrue();
@@ -177,7 +177,7 @@ class ServerApiTest {
         assertRejected(Uploads.post(url, "/upload", SafeTensors.write(inf, Uploads.meta("a", "4", 5, 0)), null), 422, "'fc2.weight'");
 
         assertRejected(Uploads.post(url, "/upload", Uploads.update("a", "5", 0, 0, 1f), null), 422, "num_samples is 0");
-        assertRejected(Uploads.post(url, "/upload", Uploads.update("a", "6", -3, 0, 1f), null), 422, "num_samples is -3");
+        assertRejected(Uploads.post(url, "/upload", Uploads.update("a", "6", -3, 0, 1f), null), 400, "'num_samples' has a sign");
         assertRejected(Uploads.post(url, "/upload", Uploads.update("a", "7", 100_000_000, 0, 1f), null), 422, "implausible");
         Map<String, String> noSamples = Uploads.meta("a", "8", 5, 0);
         noSamples.put("num_samples", "many");

@@ -69,7 +69,8 @@ class StreamingStrategiesTest {
             List<Contribution> contributions) {}
 
     private Setup setup(Path data, int k) throws Exception {
-        ModelStore store = new ModelStore(data, PLAN);
+        Files.createDirectories(data);
+        ModelStore store = new ModelStore(data, PLAN, new Quarantine(data, new AuditLog(data)));
         Random r = new Random(11);
         Weights v0 = PLAN.initialWeights();
         Weights v1 = perturbed(v0, r, 0.01, 4);
@@ -85,7 +86,7 @@ class StreamingStrategiesTest {
             Path f = queue.resolve("u" + i + ".safetensors");
             Files.write(f, SafeTensors.write(u, Uploads.meta("site-" + i, "u" + i, 10 + i, base)));
             updates.add(u);
-            batch.add(new QueuedUpdate(i + 1, "site-" + i, "u" + i, 10 + i, base, "test", Instant.now(), f));
+            batch.add(new QueuedUpdate(i + 1, "site-" + i, "u" + i, 10 + i, base, "test", Instant.now(), f, "test"));
             contributions.add(new Contribution(10 + i, base));
         }
         return new Setup(store, versions, updates, batch, contributions);
@@ -167,7 +168,8 @@ class StreamingStrategiesTest {
 
     /** K = 8 updates of a one-tensor model of {@code size} floats, based on a version 1 of that layout. */
     private Setup bigSetup(Path data, int size) throws Exception {
-        ModelStore store = new ModelStore(data, PLAN);
+        Files.createDirectories(data);
+        ModelStore store = new ModelStore(data, PLAN, new Quarantine(data, new AuditLog(data)));
         List<TensorSpec> layout = bigLayout(size);
         Random r = new Random(3);
         Weights v1 = new Weights(List.of(Tensor.ofFloats("a.weight", new int[] {size}, new float[size]),
@@ -180,7 +182,7 @@ class StreamingStrategiesTest {
             Weights u = perturbed(v1, r, 0.01, i);
             Path f = queue.resolve("u" + i + ".safetensors");
             Files.write(f, SafeTensors.write(u, Uploads.meta("site-" + i, "u" + i, 10, 1)));
-            batch.add(new QueuedUpdate(i + 1, "site-" + i, "u" + i, 10, 1, "test", Instant.now(), f));
+            batch.add(new QueuedUpdate(i + 1, "site-" + i, "u" + i, 10, 1, "test", Instant.now(), f, "test"));
             contributions.add(new Contribution(10, 1));
         }
         try (SafeTensorsFile f = SafeTensorsFile.open(batch.get(0).file())) {
@@ -216,7 +218,9 @@ class StreamingStrategiesTest {
                 .hasMessageContaining("--max-clients 4 is too small for krum").hasMessageContaining("at least 5 updates");
         try (AggregationService s = AggregationService.open(dir.resolve("b"), krum, 5, 10)) {
             byte[] body = Uploads.update("site-a", "u1", 10, 0, 0.01f);
-            s.accept(new UpdateValidator(krum, SafeTensors.Limits.DEFAULT).validate(body), body, "test");
+            var staged = IncomingUpload.receive(new java.io.ByteArrayInputStream(body), dir.resolve("b"), body.length,
+                    ServerConfig.UploadLimits.DEFAULT);
+            s.accept(new UpdateValidator(krum, SafeTensors.Limits.DEFAULT).validate(staged.file()), staged, "test");
             assertThatThrownBy(s::execute).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(409))
                     .hasMessageContaining("krum needs at least 5 updates in a round; 1 queued");
             assertThat(s.queueSize()).isEqualTo(1);

@@ -95,7 +95,7 @@ final class Uploads {
         m.put("num_samples", Long.toString(samples));
         m.put("base_version", Long.toString(base));
         m.put("plan_fingerprint", PLAN.fingerprint());
-        m.put("metrics", "{\"loss\":0.5}");
+        m.put("metrics", "{\"train_loss\":0.5,\"train_samples\":" + samples + "}");
         return m;
     }
 

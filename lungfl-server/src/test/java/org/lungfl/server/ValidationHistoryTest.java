@@ -27,8 +27,12 @@ class ValidationHistoryTest {
     void reportsSampleWeightedValidationMetricsPerVersion() throws Exception {
         ServerConfig config = ServerConfig.defaults(dir, Uploads.PLAN).withHostPort("127.0.0.1", 0).withCapacity(3).withOpen(true);
         try (LungflServer s = LungflServer.start(config)) {
-            assertThat(Uploads.post(s.url(), "/upload", update("a", "a1", 10, 0, "{\"val_auc\":0.6,\"val_loss\":0.9}"), null).statusCode()).isEqualTo(200);
-            assertThat(Uploads.post(s.url(), "/upload", update("b", "b1", 30, 0, "{\"val_auc\":0.9,\"note\":\"x\"}"), null).statusCode()).isEqualTo(200);
+            assertThat(Uploads.post(s.url(), "/upload", update("a", "a1", 10, 0, "{\"val_auc\":0.6,\"val_log_loss\":0.9}"), null).statusCode()).isEqualTo(200);
+            // Free text never gets in: a metrics document with an unknown name is refused whole.
+            var note = Uploads.post(s.url(), "/upload", update("b", "b1", 30, 0, "{\"val_auc\":0.9,\"note\":\"x\"}"), null);
+            assertThat(note.statusCode()).isEqualTo(422);
+            assertThat(note.body()).contains("\"error\":\"invalid_metrics\"").contains("unknown metric 'note'");
+            assertThat(Uploads.post(s.url(), "/upload", update("b", "b1", 30, 0, "{\"val_auc\":0.9}"), null).statusCode()).isEqualTo(200);
             // A client that reports nothing still counts in the version, not in the means.
             assertThat(Uploads.post(s.url(), "/upload", update("c", "c1", 60, 0, null), null).statusCode()).isEqualTo(200);
             JsonNode h = JSON.readTree(Uploads.get(s.url(), "/api/v1/history", null).body());
@@ -40,8 +44,7 @@ class ValidationHistoryTest {
             JsonNode val = v1.path("validation");
             assertThat(val.path("reporting").asInt()).isEqualTo(2);
             assertThat(val.path("metrics").path("val_auc").asDouble()).isCloseTo((10 * 0.6 + 30 * 0.9) / 40, within(1e-12));
-            assertThat(val.path("metrics").path("val_loss").asDouble()).isCloseTo(0.9, within(1e-12));
-            assertThat(val.path("metrics").has("note")).isFalse();
+            assertThat(val.path("metrics").path("val_log_loss").asDouble()).isCloseTo(0.9, within(1e-12));
             JsonNode status = JSON.readTree(Uploads.get(s.url(), "/status", null).body());
             assertThat(status.path("validation").path("version").asLong()).isEqualTo(1);
 

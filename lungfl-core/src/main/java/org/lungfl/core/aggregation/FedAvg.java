@@ -74,7 +74,21 @@ public final class FedAvg implements AggregationStrategy {
         return share;
     }
 
-    private record LinearRound(long version, double[] shares, Map<Long, Double> baseShare, double currentShare) implements Round {
+    private static final class LinearRound implements Round {
+        private final long version;
+        private final double[] shares;
+        private final Map<Long, Double> baseShare;
+        private final double currentShare;
+        /** Reused slice after slice: a round allocates one accumulator, not one per slice. */
+        private double[] acc = new double[0];
+
+        LinearRound(long version, double[] shares, Map<Long, Double> baseShare, double currentShare) {
+            this.version = version;
+            this.shares = shares;
+            this.baseShare = baseShare;
+            this.currentShare = currentShare;
+        }
+
         @Override
         public double share(int contribution) {
             return shares[contribution];
@@ -82,12 +96,16 @@ public final class FedAvg implements AggregationStrategy {
 
         @Override
         public void floats(Inputs in, float[] out, int n) {
-            Arrays.fill(out, 0, n, 0f);
-            for (int i = 0; i < shares.length; i++) WeightedSum.axpy(out, (float) shares[i], in.updateFloats(i), n);
+            // Double accumulator: exact enough that finite inputs give a finite sum; a result beyond
+            // float range still becomes infinite here, and the server refuses to publish it.
+            if (acc.length < n) acc = new double[n];
+            Arrays.fill(acc, 0, n, 0.0);
+            for (int i = 0; i < shares.length; i++) WeightedSum.axpy(acc, shares[i], in.updateFloats(i), n);
             for (Map.Entry<Long, Double> b : baseShare.entrySet()) {
-                WeightedSum.axpy(out, (float) -b.getValue(), in.versionFloats(b.getKey()), n);
+                WeightedSum.axpy(acc, -b.getValue(), in.versionFloats(b.getKey()), n);
             }
-            if (currentShare != 0) WeightedSum.axpy(out, (float) currentShare, in.versionFloats(version), n);
+            if (currentShare != 0) WeightedSum.axpy(acc, currentShare, in.versionFloats(version), n);
+            for (int j = 0; j < n; j++) out[j] = (float) acc[j];
         }
 
         @Override

@@ -18,6 +18,16 @@ public final class WeightedSum {
     }
 
     /**
+     * {@code acc[0, n) += a * x[0, n)} in double precision. Aggregation accumulates in double: a
+     * float accumulator overflows to infinity on finite inputs near Float.MAX_VALUE (a delta
+     * θ − w_b of two such values), and its rounding depends on the order of the inputs.
+     */
+    public static void axpy(double[] acc, double a, float[] x, int n) {
+        if (n > acc.length || n > x.length) throw new IllegalArgumentException("arrays shorter than " + n);
+        for (int j = 0; j < n; j++) acc[j] += a * x[j];
+    }
+
+    /**
      * {@code out = Σ coef[i] · xs[i]} over long arrays, tile by tile, with the same {@link #axpy}
      * the server uses per tensor: each input is read once and the accumulator stays in cache.
      */

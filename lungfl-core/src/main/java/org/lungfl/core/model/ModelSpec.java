@@ -160,19 +160,28 @@ public final class ModelSpec {
      * wrong dtype or shape); empty when they match.
      */
     public List<String> differences(Weights w) {
+        List<TensorSpec> layout = new ArrayList<>();
+        for (Tensor t : w.tensors()) layout.add(new TensorSpec(t.name(), t.dtype(), t.shape()));
+        return differences(layout);
+    }
+
+    /** The same for a file's layout (its header), before any value is read. */
+    public List<String> differences(List<TensorSpec> layout) {
         List<String> diffs = new ArrayList<>();
         Map<String, TensorSpec> expected = new HashMap<>();
+        Map<String, TensorSpec> actual = new HashMap<>();
         for (TensorSpec s : tensors) expected.put(s.name(), s);
+        for (TensorSpec t : layout) actual.put(t.name(), t);
         for (TensorSpec s : tensors) {
-            if (!w.contains(s.name())) {
+            TensorSpec t = actual.get(s.name());
+            if (t == null) {
                 diffs.add("missing tensor " + s);
                 continue;
             }
-            Tensor t = w.get(s.name());
-            if (!s.matches(t)) diffs.add("tensor '" + s.name() + "' is " + t.dtype() + Arrays.toString(t.shape())
+            if (!s.equals(t)) diffs.add("tensor '" + s.name() + "' is " + t.dtype() + Arrays.toString(t.shape())
                     + ", expected " + s.dtype() + Arrays.toString(s.shape()));
         }
-        for (Tensor t : w.tensors()) {
+        for (TensorSpec t : layout) {
             if (!expected.containsKey(t.name())) diffs.add("unexpected tensor " + t);
         }
         return diffs;

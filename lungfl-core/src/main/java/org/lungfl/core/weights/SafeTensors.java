@@ -44,6 +44,8 @@ public final class SafeTensors {
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).build())
                     .build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            // The header is one JSON object; only space padding may follow it ({"a":1}{"b":2} or a NUL is refused).
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     private SafeTensors() {}
@@ -135,7 +137,12 @@ public final class SafeTensors {
         try {
             node = JSON.readTree(text);
         } catch (IOException e) {
-            throw new SafeTensorsException("header is not valid JSON: " + firstLine(e.getMessage()));
+            // Jackson's message quotes the offending text, which came from the sender: give only where.
+            String where = e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
+                    ? " (at character " + j.getLocation().getCharOffset() + ")" : "";
+            String what = e.getMessage() != null && e.getMessage().startsWith("Duplicate field") ? ": a key appears twice"
+                    : e.getMessage() != null && e.getMessage().contains("Trailing token") ? ": content after the JSON object" : "";
+            throw new SafeTensorsException("header is not valid JSON" + what + where);
         }
         if (!(node instanceof ObjectNode obj)) throw new SafeTensorsException("header is not a JSON object");
         return obj;
@@ -276,9 +283,5 @@ public final class SafeTensors {
         long n = 0;
         for (TensorSpec t : layout) n += Tensor.elementCount(t.shape()) * t.dtype().bytes();
         return n;
-    }
-
-    private static String firstLine(String s) {
-        return s == null ? "" : s.lines().findFirst().orElse("");
     }
 }

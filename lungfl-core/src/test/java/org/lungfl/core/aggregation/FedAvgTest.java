@@ -67,6 +67,22 @@ class FedAvgTest {
     }
 
     @Test
+    void finiteUpdatesNearTheFloatRangeGiveAFiniteVersion() {
+        // Issue 13, K = 1: −FLT_MAX, then an unchanged copy, then a stale +FLT_MAX from the older
+        // base. v3 = v2 + (θ − v1) = −MAX + (MAX + MAX) = MAX: finite, though θ − v1 is not a float.
+        FedAvg f = new FedAvg(0.5);
+        float max = Float.MAX_VALUE;
+        Weights v0 = model(new float[] {0f, 1f}, 0);
+        Weights v1 = InMemoryAggregation.aggregate(f, 0, Map.of(0L, v0), List.of(model(new float[] {-max, 1f}, 1)),
+                List.of(new Contribution(10, 0)));
+        Weights v2 = InMemoryAggregation.aggregate(f, 1, Map.of(1L, v1), List.of(v1), List.of(new Contribution(10, 1)));
+        Weights v3 = InMemoryAggregation.aggregate(f, 2, Map.of(1L, v1, 2L, v2), List.of(model(new float[] {max, 1f}, 1)),
+                List.of(new Contribution(10, 1)));
+        assertThat(v2.get("w").floats()).containsExactly(-max, 1f);
+        assertThat(v3.get("w").floats()).containsExactly(max, 1f);
+    }
+
+    @Test
     void exponentZeroIgnoresStalenessAndSharesSumToOne() {
         FedAvg f = new FedAvg(0);
         assertThat(f.weight(10, 0)).isEqualTo(f.weight(10, 9)).isEqualTo(10.0);

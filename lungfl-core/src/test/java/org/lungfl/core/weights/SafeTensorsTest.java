@@ -73,6 +73,22 @@ class SafeTensorsTest {
     }
 
     @Test
+    void refusesContentAfterTheHeaderObjectButNotSpacePadding() {
+        byte[] data = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(1.5f).putFloat(-2f).array();
+        String x = "{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
+        assertThat(SafeTensors.read(file(x + "      ", data)).weights().get("x").floats()).containsExactly(1.5f, -2f);
+        assertRejected(file(x + "{\"__metadata__\":{\"client_id\":\"b\"}}", data), "content after the JSON object");
+        assertRejected(file(x + "\u0000", data), "header is not valid JSON");
+        assertRejected(file(x + "   \u0000\u0000", data), "header is not valid JSON");
+    }
+
+    @Test
+    void aJsonErrorDoesNotRepeatTheSendersText() {
+        assertThatThrownBy(() -> SafeTensors.read(file("{\"x\": JaneDoe}", new byte[0]))).isInstanceOf(SafeTensorsException.class)
+                .hasMessageStartingWith("header is not valid JSON").hasMessageNotContaining("Jane");
+    }
+
+    @Test
     void enforcesConfiguredBounds() {
         byte[] bytes = SafeTensors.write(sample(), Map.of());
         assertThatThrownBy(() -> SafeTensors.read(bytes, new SafeTensors.Limits(bytes.length - 1, 1 << 20, 10)))

@@ -163,9 +163,14 @@
     if (running) timer = setTimeout(poll, document.hidden ? HIDDEN_POLL_MS : POLL_MS);
   }
 
-  /** Clients and history: bigger answers, read when something changed. A 403 means this token may not see them. */
+  /**
+   * Clients and history: bigger answers, read when something changed. The history is the coordinator's
+   * (a hospital's token gets 403, docs/security.md), so it is not even asked for with one.
+   */
   async function slow() {
-    const [clients, history] = await Promise.allSettled([api('/api/v1/clients'), api('/api/v1/history')]);
+    const coordinator = !s.server || s.server.viewer.admin;
+    const [clients, history] = await Promise.allSettled([api('/api/v1/clients'),
+      coordinator ? api('/api/v1/history') : Promise.reject(new HttpError(403, null))]);
     for (const r of [clients, history]) {
       if (r.status === 'rejected' && !(r.reason instanceof HttpError && r.reason.status === 403)) throw r.reason;
     }
