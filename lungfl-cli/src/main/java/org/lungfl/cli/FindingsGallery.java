@@ -32,7 +32,7 @@ final class FindingsGallery {
     static final String CAPTION = "Rows: true positives (top finding of the highest-ranked cancers), false positives (top finding of "
             + "the highest-ranked patients without cancer), misses (the largest malignant nodule of the lowest-ranked cancers; "
             + "yellow: no candidate on it). Axial slices, lung window, 96 mm across; p is the model's probability.";
-    private static final int PER_ROW = 4, CROP = 64, ZOOM = 3, TILE = CROP * ZOOM, GAP = 8, LABEL = 34;
+    private static final int PER_ROW = 4, CROP = 64, ZOOM = 3, TILE = CROP * ZOOM, GAP = 8, LABEL = 40;
 
     private FindingsGallery() {}
 
@@ -66,8 +66,8 @@ final class FindingsGallery {
             if (n == null) continue;
             boolean found = p.candidates().stream().anyMatch(c -> n.covers(c.positionMm(), match));
             rows.get(2).add(new Tile(p, p.grid().toVoxel(n.positionMm()), n.diameterMm() / 2 / p.grid().spacing()[1],
-                    String.format(Locale.ROOT, "%s  p=%.2f  %.0f mm%s", p.key(), scores.get(order.get(k)).probability(), n.diameterMm(),
-                            found ? "" : ", not a candidate"), found ? Color.ORANGE : Color.YELLOW));
+                    String.format(Locale.ROOT, "%s  p=%.2f\n%.0f mm nodule%s", p.key(), scores.get(order.get(k)).probability(), n.diameterMm(),
+                            found ? "" : ", no candidate on it"), found ? Color.ORANGE : Color.YELLOW));
         }
         draw(png, rows, cache);
         return png;
@@ -102,7 +102,8 @@ final class FindingsGallery {
                     g.drawOval(cx - rr, cy - rr, 2 * rr, 2 * rr);
                     g.setColor(Color.LIGHT_GRAY);
                     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-                    g.drawString(t.caption(), x0, y0 + TILE + 16);
+                    String[] lines = t.caption().split("\n");
+                    for (int l = 0; l < lines.length; l++) g.drawString(lines[l], x0, y0 + TILE + 16 + 15 * l);
                 }
             }
         } finally {
