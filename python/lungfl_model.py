@@ -39,16 +39,21 @@ class ConvBlock(nn.Module):
         return self.pool(self.relu(self.bn(self.conv(x))))
 
 
+def conv_blocks(channels):
+    """The four ConvBlocks both models share, named blocks.0 .. blocks.3 as in LungFL's files."""
+    blocks, c_in = [], 1
+    for c in channels:
+        blocks.append(ConvBlock(c_in, c))
+        c_in = c
+    return nn.Sequential(*blocks), c_in
+
+
 class LungCnn3dV1(nn.Module):
     """Input [N, 1, D, H, W] preprocessed CT, output [N, 1] cancer logit."""
 
     def __init__(self):
         super().__init__()
-        blocks, c_in = [], 1
-        for c in CHANNELS:
-            blocks.append(ConvBlock(c_in, c))
-            c_in = c
-        self.blocks = nn.Sequential(*blocks)
+        self.blocks, c_in = conv_blocks(CHANNELS)
         self.pool = nn.AdaptiveAvgPool3d(1)
         self.fc1 = nn.Linear(c_in, HIDDEN)
         self.relu = nn.ReLU(inplace=True)
@@ -65,11 +70,7 @@ class LungCnn3dPatchV1(nn.Module):
 
     def __init__(self):
         super().__init__()
-        blocks, c_in = [], 1
-        for c in PATCH_CHANNELS:
-            blocks.append(ConvBlock(c_in, c))
-            c_in = c
-        self.blocks = nn.Sequential(*blocks)
+        self.blocks, c_in = conv_blocks(PATCH_CHANNELS)
         self.pool = nn.AdaptiveAvgPool3d(1)
         self.fc = nn.Linear(c_in, 1)
 

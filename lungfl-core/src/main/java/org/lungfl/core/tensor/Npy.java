@@ -120,17 +120,7 @@ public final class Npy {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             Layout l = layout(ch, file, "<f4");
             float[] data = new float[l.count()];
-            ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-            int at = 0;
-            while (at < data.length) {
-                buf.clear();
-                buf.limit((int) Math.min(buf.capacity(), (data.length - (long) at) * 4));
-                readFully(ch, buf, file);
-                buf.flip();
-                int n = buf.remaining() / 4;
-                buf.asFloatBuffer().get(data, at, n);
-                at += n;
-            }
+            readData(ch, file, data.length, Float.BYTES, (buf, at, n) -> buf.asFloatBuffer().get(data, at, n));
             return new Array(l.shape(), data);
         } catch (IOException e) {
             throw new UserFacingException(file + ": cannot read: " + e.getMessage(), e);
@@ -142,17 +132,7 @@ public final class Npy {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             Layout l = layout(ch, file, "<i2");
             short[] data = new short[l.count()];
-            ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-            int at = 0;
-            while (at < data.length) {
-                buf.clear();
-                buf.limit((int) Math.min(buf.capacity(), (data.length - (long) at) * 2));
-                readFully(ch, buf, file);
-                buf.flip();
-                int n = buf.remaining() / 2;
-                buf.asShortBuffer().get(data, at, n);
-                at += n;
-            }
+            readData(ch, file, data.length, Short.BYTES, (buf, at, n) -> buf.asShortBuffer().get(data, at, n));
             return new ShortArray(l.shape(), data);
         } catch (IOException e) {
             throw new UserFacingException(file + ": cannot read: " + e.getMessage(), e);
@@ -171,6 +151,26 @@ public final class Npy {
             return new MappedShorts(l.shape(), map.asShortBuffer());
         } catch (IOException e) {
             throw new UserFacingException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Where {@link #readData} puts each chunk: {@code n} items from {@code buf} at index {@code at}. */
+    private interface Chunks {
+        void take(ByteBuffer buf, int at, int n);
+    }
+
+    /** Reads {@code count} items of {@code itemSize} bytes, 64 KB at a time, from the channel's position. */
+    private static void readData(FileChannel ch, Path file, int count, int itemSize, Chunks into) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        int at = 0;
+        while (at < count) {
+            buf.clear();
+            buf.limit((int) Math.min(buf.capacity(), (count - (long) at) * itemSize));
+            readFully(ch, buf, file);
+            buf.flip();
+            int n = buf.remaining() / itemSize;
+            into.take(buf, at, n);
+            at += n;
         }
     }
 
