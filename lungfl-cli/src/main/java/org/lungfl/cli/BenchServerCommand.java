@@ -34,10 +34,13 @@ import picocli.CommandLine.Option;
 
 /**
  * Loads a real server process over loopback, then compares the aggregation kernel with numpy on
- * the same arrays. Numbers from a shared machine vary: run it a few times.
+ * the same arrays. With {@code --store}, the same load also runs against one and two server
+ * replicas on PostgreSQL, and a table sets the three side by side. Numbers from a shared machine
+ * vary: run it a few times.
  */
 @Command(name = "server", mixinStandardHelpOptions = true,
-        description = "Server uploads/s, MB/s, latency, peak RSS, aggregation time and memory; kernel vs numpy.")
+        description = {"Server uploads/s, MB/s, latency, peak RSS, aggregation time and memory; kernel vs numpy.",
+            "With --store: the file store, then 1 and 2 replicas on PostgreSQL, side by side."})
 final class BenchServerCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -56,6 +59,14 @@ final class BenchServerCommand implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "7", description = "Kernel repetitions; the best is reported (default: ${DEFAULT-VALUE}).")
     int repeat;
 
+    @Option(names = "--store", paramLabel = "URL", description = {"Also load 1 and 2 replicas on PostgreSQL: postgresql://HOST:PORT/DB?user=NAME.",
+        "The user needs CREATEDB: each setup runs in a new database lungfl_bench_*, dropped afterwards."})
+    String store;
+
+    /** One setup's figures, for the table. */
+    private record Result(String setup, int replicas, int uploads, double uploadsPerSecond, double p50Ms, double p99Ms, int rounds,
+            double medianRoundSeconds) {}
+
     @Override
     public Integer call() throws Exception {
         if (k > clients) {
@@ -65,7 +76,39 @@ final class BenchServerCommand implements Callable<Integer> {
         }
         Path tmp = Files.createTempDirectory("lungfl-bench-server");
         try {
-            loadServer(tmp);
+            List<Result> results = new ArrayList<>();
+            System.out.println("== file store (--data-dir), 1 server");
+            results.add(loadServer(tmp.resolve("files"), "file store", List.of(List.of("--data-dir", tmp.resolve("files").toString()))));
+            if (store != null) {
+                for (int replicas = 1; replicas <= 2; replicas++) {
+                    String db = "lungfl_bench_" + ProcessHandle.current().pid() + "_" + replicas;
+                    BenchDatabases.create(store, db);
+                    try {
+                        List<List<String>> servers = new ArrayList<>();
+                        for (int r = 0; r < replicas; r++) {
+                            servers.add(List.of("--data-dir", tmp.resolve("pg" + replicas + "-" + r).toString(), "--store", BenchDatabases.url(store, db)));
+                        }
+                        System.out.printf("== PostgreSQL (--store), %d replica(s)%n", replicas);
+                        results.add(loadServer(tmp.resolve("pg" + replicas), "PostgreSQL", servers));
+                    } finally {
+                        BenchDatabases.drop(store, db);
+                    }
+                }
+                System.out.printf("%n| store | replicas | uploads/s | upload p50 ms | upload p99 ms | rounds | s per round (median) |%n");
+                System.out.println("|---|---|---|---|---|---|---|");
+                for (Result r : results) {
+                    System.out.printf("| %s | %d | %.1f | %.1f | %.1f | %d | %.3f |%n", r.setup(), r.replicas(), r.uploadsPerSecond(), r.p50Ms(), r.p99Ms(),
+                            r.rounds(), r.medianRoundSeconds());
+                }
+                System.out.printf("(demo plan, K = %d, %d clients, %d s each; every replica and PostgreSQL on this machine)%n%n", k, clients, seconds);
+                String db = "lungfl_bench_" + ProcessHandle.current().pid() + "_blobs";
+                BenchDatabases.create(store, db);
+                try {
+                    for (int mb : new int[] {1, 32}) BenchBlobStorage.run(store, db, mb, 5);
+                } finally {
+                    BenchDatabases.drop(store, db);
+                }
+            }
             kernelVersusNumpy(tmp);
         } finally {
             deleteTree(tmp);
@@ -73,21 +116,31 @@ final class BenchServerCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void loadServer(Path tmp) throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp",
-                System.getProperty("java.class.path"), "org.lungfl.server.ServerMain", "--host", "127.0.0.1", "--port", "0",
-                "--data-dir", tmp.resolve("data").toString(), "--open", "--max-clients", Integer.toString(k), "--retention", "1000000");
-        Process server = new ProcessBuilder(cmd).redirectError(tmp.resolve("server.log").toFile()).start();
+    /** Loads the servers started with each of {@code servers}' options (clients spread over them) and reports. */
+    private Result loadServer(Path tmp, String setup, List<List<String>> servers) throws Exception {
+        Files.createDirectories(tmp);
+        List<Process> processes = new ArrayList<>();
         try {
-            String url = awaitUrl(server);
+            List<String> urls = new ArrayList<>();
+            for (int i = 0; i < servers.size(); i++) {
+                List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp",
+                        System.getProperty("java.class.path"), "org.lungfl.server.ServerMain", "--host", "127.0.0.1", "--port", "0", "--open",
+                        "--max-clients", Integer.toString(k), "--retention", "1000000"));
+                cmd.addAll(servers.get(i));
+                Process server = new ProcessBuilder(cmd).redirectError(tmp.resolve("server" + i + ".log").toFile()).start();
+                processes.add(server);
+                urls.add(awaitUrl(server));
+            }
+            String url = urls.get(0);
+            Process server = processes.get(0);
             long idleRss = rssKb(server.pid(), "VmRSS");
             FederationPlan plan = FederationPlan.preset("demo");
-            System.out.printf("server: %s, demo plan, K = %d, %d clients, %d s (after 2 s warm-up); machine shared with other jobs%n", url, k,
-                    clients, seconds);
+            System.out.printf("server: %s, demo plan, K = %d, %d clients, %d s (after 2 s warm-up); machine shared with other jobs%n",
+                    String.join(" + ", urls), k, clients, seconds);
 
-            Load warm = run(url, plan, 2);
+            Load warm = run(urls, plan, 2);
             long t0 = System.currentTimeMillis();
-            Load load = run(url, plan, seconds);
+            Load load = run(urls, plan, seconds);
             long[] lat = load.uploadNanos();
             Arrays.sort(lat);
             double mb = (load.bytesUp.get() + load.bytesDown.get()) / 1e6;
@@ -98,8 +151,7 @@ final class BenchServerCommand implements Callable<Integer> {
 
             long modelBytes = SafeTensors.write(plan.initialWeights(), Map.of()).length;
             List<Long> millis = new ArrayList<>();
-            for (String line : Files.readAllLines(tmp.resolve("data").resolve("audit.jsonl"))) {
-                JsonNode e = JSON.readTree(line);
+            for (JsonNode e : events(url)) {
                 if (e.path("event").asText().equals("aggregated") && Instant.parse(e.get("time").asText()).toEpochMilli() >= t0) {
                     millis.add(e.path("millis").asLong());
                 }
@@ -118,11 +170,29 @@ final class BenchServerCommand implements Callable<Integer> {
                     + "extra live memory)%n", allocated / 1e6, allocated / modelBytes);
             long peak = rssKb(server.pid(), "VmHWM");
             System.out.printf("server RSS: idle %.0f MB, peak %.0f MB%n", idleRss / 1024.0, peak / 1024.0);
+            return new Result(setup, servers.size(), lat.length, lat.length / (double) seconds, pct(lat, 0.50) / 1e6, pct(lat, 0.99) / 1e6,
+                    millis.size(), millis.isEmpty() ? Double.NaN : millis.get(millis.size() / 2) / 1000.0);
         } finally {
-            OutputStream in = server.getOutputStream();
-            in.write("quit\n".getBytes(StandardCharsets.UTF_8));
-            in.flush();
-            if (!server.waitFor(30, TimeUnit.SECONDS)) server.destroyForcibly();
+            for (Process server : processes) {
+                OutputStream in = server.getOutputStream();
+                in.write("quit\n".getBytes(StandardCharsets.UTF_8));
+                in.flush();
+            }
+            for (Process server : processes) if (!server.waitFor(30, TimeUnit.SECONDS)) server.destroyForcibly();
+        }
+    }
+
+    /** The audit events after the first from the server's own events endpoint (every store serves them there; the first is "started"). */
+    private static List<JsonNode> events(String url) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        List<JsonNode> out = new ArrayList<>();
+        for (long after = 0; ; ) {
+            JsonNode page = JSON.readTree(http.send(java.net.http.HttpRequest.newBuilder(URI.create(url + "/api/v1/events?after=" + after
+                    + "&limit=500")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode events = page.path("events");
+            for (JsonNode e : events) out.add(e);
+            if (events.size() < 500) return out;
+            after = page.path("last_id").asLong();
         }
     }
 
@@ -132,7 +202,7 @@ final class BenchServerCommand implements Callable<Integer> {
         }
     }
 
-    private Load run(String url, FederationPlan plan, int secs) throws Exception {
+    private Load run(List<String> urls, FederationPlan plan, int secs) throws Exception {
         Load load = new Load(new ArrayList<>(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(secs);
         List<Thread> threads = new ArrayList<>();
@@ -140,9 +210,11 @@ final class BenchServerCommand implements Callable<Integer> {
             String id = String.format("bench-%02d", c);
             long[][] mine = {new long[1024]};
             int[] count = {0};
+            String url = urls.get(c % urls.size());
             Thread t = new Thread(() -> {
                 FlClient client = new FlClient(URI.create(url), null, id);
-                Random rnd = new Random(id.hashCode());
+                // Fresh ids on every run: a warm-up's ids again (other bytes) would be a 409 update_conflict.
+                Random rnd = new Random(id.hashCode() * 31L + System.nanoTime());
                 String etag = null;
                 Weights global = null;
                 long base = 0;

@@ -7,12 +7,13 @@ import org.lungfl.core.plan.FederationPlan;
 import org.lungfl.server.LungflServer;
 import org.lungfl.server.ServerConfig;
 import org.lungfl.server.ServerMain;
-import org.lungfl.server.TokenStore;
+import org.lungfl.server.StoreTokens;
+import org.lungfl.server.Tokens;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "server", mixinStandardHelpOptions = true, subcommands = {ServerCommand.Token.class},
+@Command(name = "server", mixinStandardHelpOptions = true, subcommands = {ServerCommand.Token.class, ServerMigrateCommand.class},
         description = {"Run the aggregation server: durable update queue, staleness-aware FedAvg, HTTP API.",
             "Console on stdin: execute, status, clients, history, clear, help, quit."})
 final class ServerCommand implements Callable<Integer> {
@@ -24,6 +25,11 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", defaultValue = "lungfl-server-data", description = "Queue, versions, tokens and audit log (default: ${DEFAULT-VALUE}).")
     Path dataDir;
+
+    @Option(names = "--store", paramLabel = "URL", description = {"Keep the federation in PostgreSQL instead of --data-dir.",
+        "The URL is postgresql://HOST:PORT/DATABASE?user=NAME; the password comes from password_file=FILE, PGPASSWORD or ~/.pgpass.",
+        "Any number of servers with the same --store serve one federation (docs/scaling-out.md)."})
+    String store;
 
     @Option(names = "--max-clients", defaultValue = "10", description = "K: updates per automatic aggregation (default: ${DEFAULT-VALUE}).")
     int maxClients;
@@ -91,7 +97,7 @@ final class ServerCommand implements Callable<Integer> {
                 maxBodyMb << 20, retention, ServerMain.replication(backupOf, peer, seconds("--failover-after", failoverAfter),
                         seconds("--sync-interval", syncInterval), peerTokenFile, peerCa),
                 new ServerConfig.UploadLimits(minUploadRate, d.rateGrace(), seconds("--upload-deadline", uploadDeadline), maxConcurrentUploads,
-                        uploadRateLimit, d.idleTimeout()));
+                        uploadRateLimit, d.idleTimeout()), store);
         LungflServer.serve(config, System.in, System.out);
         return 0;
     }
@@ -122,12 +128,15 @@ final class ServerCommand implements Callable<Integer> {
             @Option(names = "--data-dir", defaultValue = "lungfl-server-data", description = "Server data dir (default: ${DEFAULT-VALUE}).")
             Path dataDir;
 
+            @Option(names = "--store", paramLabel = "URL", description = "The federation's PostgreSQL database (instead of --data-dir).")
+            String store;
+
             @Option(names = "--admin", description = "The coordinator's token: admin endpoints, every site's status, history and metrics; no uploads.")
             boolean admin;
 
             @Override
             public Integer call() {
-                System.out.println(new TokenStore(dataDir).add(name, admin));
+                System.out.println(StoreTokens.open(store, dataDir).add(name, admin));
                 return 0;
             }
         }
@@ -137,11 +146,14 @@ final class ServerCommand implements Callable<Integer> {
             @Option(names = "--data-dir", defaultValue = "lungfl-server-data", description = "Server data dir (default: ${DEFAULT-VALUE}).")
             Path dataDir;
 
+            @Option(names = "--store", paramLabel = "URL", description = "The federation's PostgreSQL database (instead of --data-dir).")
+            String store;
+
             @Override
             public Integer call() {
-                var tokens = new TokenStore(dataDir).list();
-                if (tokens.isEmpty()) System.out.println("no tokens in " + dataDir);
-                for (TokenStore.Entry e : tokens) {
+                var tokens = StoreTokens.open(store, dataDir).list();
+                if (tokens.isEmpty()) System.out.println("no tokens in " + (store == null ? dataDir : "the database"));
+                for (Tokens.Entry e : tokens) {
                     System.out.printf("%-32s %-6s created %s%n", e.name(), e.admin() ? "admin" : "client", e.createdAt());
                 }
                 return 0;
@@ -156,9 +168,14 @@ final class ServerCommand implements Callable<Integer> {
             @Option(names = "--data-dir", defaultValue = "lungfl-server-data", description = "Server data dir (default: ${DEFAULT-VALUE}).")
             Path dataDir;
 
+            @Option(names = "--store", paramLabel = "URL", description = "The federation's PostgreSQL database (instead of --data-dir).")
+            String store;
+
             @Override
             public Integer call() {
-                if (!new TokenStore(dataDir).revoke(name)) throw new UserFacingException("no token named '" + name + "' in " + dataDir);
+                if (!StoreTokens.open(store, dataDir).revoke(name)) {
+                    throw new UserFacingException("no token named '" + name + "' in " + (store == null ? dataDir : "the database"));
+                }
                 System.out.println("revoked " + name);
                 return 0;
             }

@@ -23,7 +23,9 @@ public record StatusView(int queueSize, int capacity, String queue, String clien
 
     public static StatusView of(JsonNode s, ZoneId zone) {
         int size = s.path("queue_size").asInt(), capacity = s.path("capacity").asInt();
-        int clients = s.path("connected_clients").asInt();
+        // Other sites are the coordinator's to see (docs/security.md): a site's token gets no count.
+        String clients = !s.path("connected_clients").isNumber() ? "shown to the coordinator only"
+                : s.path("connected_clients").asInt() + (s.path("connected_clients").asInt() == 1 ? " site" : " sites") + " seen in the last 10 minutes";
         String version = !s.path("global_model_available").asBoolean(true) ? "none yet"
                 : "version " + s.path("global_version").asLong() + (s.path("last_aggregation_at").isTextual()
                         ? ", made " + time(s.path("last_aggregation_at").asText(), zone) : ", the plan's initial model");
@@ -32,8 +34,8 @@ public record StatusView(int queueSize, int capacity, String queue, String clien
             rows.add(new QueuedRow(q.path("client_id").asText("?"), q.path("num_samples").asLong(), q.path("base_version").asLong(),
                     time(q.path("received_at").asText(""), zone), q.path("address").asText("")));
         }
-        return new StatusView(size, capacity, size + " / " + capacity, clients + (clients == 1 ? " site" : " sites") + " seen in the last 10 minutes",
-                version, role(s), validation(s.path("validation")), List.copyOf(rows));
+        return new StatusView(size, capacity, size + " / " + capacity, clients, version, role(s), validation(s.path("validation")),
+                List.copyOf(rows));
     }
 
     /** "primary", "backup, standing by", "backup, active (the primary is down)", with the rest of the picture. */

@@ -35,6 +35,7 @@ class StatusViewTest {
         Path srv = dir.resolve("srv");
         String a = new TokenStore(dir.resolve("srv")).add("hospital-a", false);
         String b = new TokenStore(dir.resolve("srv")).add("hospital-b", false);
+        String ops = new TokenStore(dir.resolve("srv")).add("ops", true);
         try (LungflServer s = Servers.start(srv, PLAN, 0, 2)) {
             FlClient siteA = new FlClient(URI.create(s.url()), a, "hospital-a");
             StatusView empty = StatusView.of(siteA.status(), UTC);
@@ -47,7 +48,8 @@ class StatusViewTest {
             StatusView one = StatusView.of(siteA.status(), UTC);
             assertThat(one.queue()).isEqualTo("1 / 2");
             assertThat(one.queueSize()).isEqualTo(1);
-            assertThat(one.clients()).isEqualTo("1 site seen in the last 10 minutes");
+            // A site's token does not see the other sites (docs/security.md); the coordinator's does.
+            assertThat(one.clients()).isEqualTo("shown to the coordinator only");
             assertThat(one.queued()).singleElement().satisfies(q -> {
                 assertThat(q.clientId()).isEqualTo("hospital-a");
                 assertThat(q.samples()).isEqualTo(12);
@@ -61,8 +63,12 @@ class StatusViewTest {
             StatusView v1 = StatusView.of(after, UTC);
             assertThat(v1.queue()).isEqualTo("0 / 2");
             assertThat(v1.globalModel()).isEqualTo("version 1, made " + StatusView.time(after.path("last_aggregation_at").asText(), UTC));
-            assertThat(v1.clients()).isEqualTo("2 sites seen in the last 10 minutes");
-            assertThat(v1.validation()).isEqualTo("version 1: 2 sites, 16 patients, AUC 0.750, accuracy 0.500");
+            assertThat(StatusView.of(new FlClient(URI.create(s.url()), ops, "ops").status(), UTC).clients())
+                    .isEqualTo("2 sites seen in the last 10 minutes");
+            // With one other reporter its figures would follow by subtraction: a site sees the means only from three sites on.
+            assertThat(v1.validation()).isEqualTo("no site has reported validation yet");
+            assertThat(StatusView.of(new FlClient(URI.create(s.url()), ops, "ops").status(), UTC).validation())
+                    .isEqualTo("version 1: 2 sites, 16 patients, AUC 0.750, accuracy 0.500");
         }
     }
 
@@ -74,10 +80,13 @@ class StatusViewTest {
         URI gone = URI.create("http://127.0.0.1:" + TinyFederation.freePort());
         try (LungflServer standby = Servers.startBackup(dir.resolve("standby"), primaryDir, PLAN, 0, gone, peer, 2, Duration.ofHours(1));
                 LungflServer active = Servers.startBackup(dir.resolve("active"), primaryDir, PLAN, 0, gone, peer, 2, Duration.ZERO)) {
-            FlClient c = new FlClient(URI.create(standby.url()), a, "hospital-a");
+            // The peer's health is the coordinator's to see: the admin token gets it, a site's token the role alone.
+            FlClient c = new FlClient(URI.create(standby.url()), peer, "peer");
             String role = awaitRole(c, "its primary does not answer");
             assertThat(role).isEqualTo("backup, standing by (it takes over when its primary stays unreachable); its primary does not answer");
-            FlClient d = new FlClient(URI.create(active.url()), a, "hospital-a");
+            assertThat(StatusView.of(new FlClient(URI.create(standby.url()), a, "hospital-a").status(), UTC).role())
+                    .isEqualTo("backup, standing by (it takes over when its primary stays unreachable)");
+            FlClient d = new FlClient(URI.create(active.url()), peer, "peer");
             assertThat(awaitRole(d, "active")).isEqualTo("backup, active: it took over from the primary; its primary does not answer");
         }
     }

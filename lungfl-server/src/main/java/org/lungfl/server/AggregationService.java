@@ -7,23 +7,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.lungfl.core.UserFacingException;
 import org.lungfl.core.aggregation.AggregationStrategy;
 import org.lungfl.core.aggregation.Contribution;
@@ -31,19 +26,17 @@ import org.lungfl.core.aggregation.GaussianNoise;
 import org.lungfl.core.aggregation.LocalTensors;
 import org.lungfl.core.aggregation.SampleCap;
 import org.lungfl.core.plan.FederationPlan;
+import org.lungfl.core.weights.SafeTensorsFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The federation's state machine: a queue of capacity K with one slot per client, and an
- * aggregation of the oldest K whenever K are waiting. State changes happen under this object's
- * lock, so racing uploads produce exactly one aggregation per K updates; the slow parts (writing
- * the upload, averaging) run outside it. Aggregations run one at a time on their own thread.
- *
- * <p>Crash safety, in order: an upload is fsynced under a temporary name, renamed into the queue,
- * audited, then acknowledged. An aggregation writes the new version (its metadata lists the
- * contributors), then audits, then deletes the consumed queue files. On start, queue files listed
- * in a kept version are deleted as consumed and missing audit lines are written from the version.
+ * aggregation of the oldest K whenever K are waiting. What it decides is kept by a
+ * {@link FederationStore}, which makes each step atomic (an upload queued with its audit events; a
+ * version committed with its audit event and the removal of the updates it counted) and serialises
+ * the rounds, so racing uploads produce exactly one aggregation per K updates, also when several
+ * servers share one store. Rounds run one at a time on this server's aggregation thread.
  */
 public final class AggregationService implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger("org.lungfl.server.aggregation");
@@ -69,41 +62,37 @@ public final class AggregationService implements Closeable {
             Instant lastAggregationAt, boolean aggregating) {}
 
     private final FederationPlan plan;
+    private final FederationStore store;
     private final AggregationStrategy strategy;
     private final int capacity;
     private final int retention;
-    private final ModelStore models;
-    private final UpdateQueue queue;
-    private final AuditLog audit;
-    private final ValidationHistory validation;
     private final UpdateScreening screening;
     private final PrivacyAccounting privacy;
-    private final Quarantine quarantine;
-    private final UpdateValidator recoveryCheck;
-    private final DataDir.Lock dirLock;
     private final ExecutorService aggregator = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "aggregation");
         t.setDaemon(true);
         return t;
     });
+    /** With a shared store: looks for a full queue that no server is aggregating (its server died mid-round). */
+    private java.util.concurrent.ScheduledExecutorService sweeper;
+    static final long SWEEP_MILLIS = 1_000;
 
-    private final TreeMap<Long, QueuedUpdate> waiting = new TreeMap<>();
-    private final Map<String, QueuedUpdate> waitingByClient = new HashMap<>();
-    /** Every update id ever accepted (queued or aggregated), with its file's SHA-256 when known. */
-    private final Map<String, String> seen = new HashMap<>();
-    private final Deque<Round> history = new ArrayDeque<>();
-    private long nextSeq = 1;
+    /** Uploads hold it shared while they queue; switching {@code accepting} holds it alone. */
+    private final ReadWriteLock acceptingLock = new ReentrantReadWriteLock();
+    /** Rounds submitted or running on this server. */
     private int inFlight;
+    /** The heap the last round this server made allocated, with its version. */
+    private volatile long lastAllocated, lastAllocatedVersion = -1;
     /** False on a standby backup and on a primary still catching up from its peer: uploads are refused, nothing is aggregated. */
-    private boolean accepting = true;
-    private ApiException refusal;
-    private volatile Refusal refused;
+    private volatile boolean accepting = true;
+    private volatile ApiException refusal;
 
-    private AggregationService(FederationPlan plan, int capacity, int retention, Path dataDir) throws IOException {
+    private AggregationService(FederationPlan plan, int capacity, int retention, FederationStore store) {
         if (capacity < 1) throw new UserFacingException("--max-clients must be at least 1, not " + capacity);
         if (retention < 1) throw new UserFacingException("version retention must be at least 1, not " + retention);
         this.plan = plan;
-        this.strategy = AggregationStrategy.of(plan.aggregation(), new OptimizerStateFiles(dataDir,
+        this.store = store;
+        this.strategy = AggregationStrategy.of(plan.aggregation(), store.optimizerState(
                 LocalTensors.aggregatedFloats(plan.modelSpec().tensors(), plan.aggregation().fedbn())), GaussianNoise.secure());
         if (capacity < strategy.minimumContributors()) {
             throw new UserFacingException("--max-clients " + capacity + " is too small for " + strategy.name() + " as the plan sets it up:"
@@ -111,161 +100,72 @@ public final class AggregationService implements Closeable {
         }
         this.capacity = capacity;
         this.retention = retention;
-        this.recoveryCheck = new UpdateValidator(plan, org.lungfl.core.weights.SafeTensors.Limits.DEFAULT);
-        DataDir.create(dataDir);
-        this.dirLock = DataDir.lockForServer(dataDir);
-        AuditLog a = null;
-        ValidationHistory vh = null;
-        try {
-            TokenStore.removeTemps(dataDir);
-            a = new AuditLog(dataDir);
-            Quarantine q = new Quarantine(dataDir, a);
-            checkPlan(dataDir, plan, q);
-            vh = new ValidationHistory(dataDir);
-            this.models = new ModelStore(dataDir, plan, q);
-            this.queue = new UpdateQueue(dataDir);
-            this.quarantine = q;
-            this.screening = new UpdateScreening(dataDir, plan, models, a);
-            this.privacy = new PrivacyAccounting(plan.aggregation().dp(), dataDir);
-        } catch (IOException | RuntimeException e) {
-            if (vh != null) vh.close();
-            if (a != null) a.close();
-            dirLock.close();
-            throw e;
-        }
-        this.audit = a;
-        this.validation = vh;
+        this.screening = new UpdateScreening(plan, store);
+        this.privacy = new PrivacyAccounting(plan.aggregation().dp());
     }
 
     /** Opens (or creates) a data directory and recovers its queue and versions after any crash. */
     public static AggregationService open(Path dataDir, FederationPlan plan, int capacity, int retention) throws IOException {
-        return open(dataDir, plan, capacity, retention, true);
+        return open(FileStore.open(dataDir, plan), plan, capacity, retention, true);
     }
 
     /**
+     * Serves the federation kept by {@code store} (which it owns from now on).
+     *
      * @param accepting false for a server with a peer: it starts refusing uploads and does not
      *     aggregate a full queue until its PeerLink allows it (a standby must never make a version)
      */
-    static AggregationService open(Path dataDir, FederationPlan plan, int capacity, int retention, boolean accepting) throws IOException {
-        AggregationService s = new AggregationService(plan, capacity, retention, dataDir);
+    static AggregationService open(FederationStore store, FederationPlan plan, int capacity, int retention, boolean accepting)
+            throws IOException {
+        AggregationService s;
+        try {
+            s = new AggregationService(plan, capacity, retention, store);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
         s.accepting = accepting;
         s.refusal = new ApiException(503, "starting", "the server is starting; retry shortly");
-        s.recover(dataDir);
+        ObjectNode started = AuditLog.event("started");
+        started.put("global_version", store.latestVersion()).put("queue_size", store.queueSize()).put("capacity", capacity)
+                .put("plan", plan.name()).put("plan_fingerprint", plan.fingerprint());
+        store.audit(started, true);
+        LOG.info("{} ready: global version {}, {} of {} queued", store.describe(), store.latestVersion(), store.queueSize(), capacity);
+        // A crash may have struck after the K-th upload was acknowledged but before its round committed.
+        if (accepting) s.aggregateWhileFull();
+        if (store.shared()) s.startSweeping();
         return s;
     }
 
     /**
-     * A data dir belongs to one plan: weights of another would be meaningless. A plan.json that
-     * cannot be read is quarantined and written again; the versions' own fingerprints still guard.
+     * A server that dies mid-round leaves its K updates queued (its transaction rolls back) and
+     * nobody to run the round until the next upload: every server of a shared store looks now and then.
      */
-    private static void checkPlan(Path dataDir, FederationPlan plan, Quarantine quarantine) throws IOException {
-        Path file = dataDir.resolve("plan.json");
-        FederationPlan stored = null;
-        if (Files.exists(file)) {
-            try {
-                stored = FederationPlan.parse(Files.readAllBytes(file), file.toString());
-            } catch (UserFacingException e) {
-                quarantine.move(file, "plan.json is unreadable; written again from plan '" + plan.name() + "'");
-            }
-        }
-        if (stored != null) {
-            if (!stored.fingerprint().equals(plan.fingerprint())) {
-                throw new UserFacingException("data dir " + dataDir + " belongs to plan '" + stored.name() + "' (fingerprint "
-                        + stored.fingerprint().substring(0, 12) + "), not to plan '" + plan.name() + "' (" + plan.fingerprint().substring(0, 12)
-                        + "): start with --plan " + file + " or use another --data-dir");
-            }
-            if (java.util.Arrays.equals(stored.toJson(), plan.toJson())) {
-                DataDir.restrict(file);
-                return;
-            }
-        }
-        DurableFiles.write(file, plan.toJson());
-    }
-
-    private void recover(Path dataDir) throws IOException {
-        Map<Long, String> addressBySeq = new HashMap<>();
-        Set<Long> audited = new HashSet<>();
-        long[] maxSeq = {0};
-        AuditLog.scan(dataDir, e -> {
-            String event = e.path("event").asText();
-            if (e.has("seq")) maxSeq[0] = Math.max(maxSeq[0], e.get("seq").asLong());
-            if (event.equals("received")) {
-                see(QueuedUpdate.key(e.path("client_id").asText(), e.path("update_id").asText()), e.path("sha256").asText(null));
-                addressBySeq.put(e.path("seq").asLong(), e.path("address").asText("unknown"));
-            } else if (event.equals("aggregated") || event.equals("synced")) {
-                audited.add(e.path("version").asLong());
-                for (JsonNode c : e.path("contributors")) {
-                    see(QueuedUpdate.key(c.path("client_id").asText(), c.path("update_id").asText()), c.path("sha256").asText(null));
-                    maxSeq[0] = Math.max(maxSeq[0], c.path("seq").asLong());
-                }
-                remember(roundOf(e));
-            }
+    private void startSweeping() {
+        sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "round-sweeper");
+            t.setDaemon(true);
+            return t;
         });
-
-        // What each kept version consumed: its own metadata is the commit record.
-        Map<String, Long> consumedBy = new HashMap<>();
-        for (long v : models.kept()) {
-            if (v == 0) continue;
-            Map<String, String> meta = models.metadata(v);
-            ArrayNode contributors = (ArrayNode) JSON.readTree(meta.get("contributors"));
-            for (JsonNode c : contributors) {
-                String key = QueuedUpdate.key(c.path("client_id").asText(), c.path("update_id").asText());
-                consumedBy.put(key, v);
-                see(key, c.path("sha256").asText(null));
-                maxSeq[0] = Math.max(maxSeq[0], c.path("seq").asLong());
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                aggregateWhileFull();
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("looking for a full queue failed: {}", e.toString());
             }
-            if (!audited.contains(v) && v > audited.stream().mapToLong(Long::longValue).max().orElse(0)) {
-                ObjectNode e = aggregatedEvent(v, meta, contributors);
-                e.put("recovered", true);
-                audit.append(e, true);
-                remember(roundOf(e));
-            }
-        }
-
-        List<QueuedUpdate> consumed = new ArrayList<>();
-        List<QueuedUpdate> replaced = new ArrayList<>();
-        for (QueuedUpdate u : queue.load(addressBySeq, recoveryCheck, quarantine)) {
-            maxSeq[0] = Math.max(maxSeq[0], u.seq());
-            if (consumedBy.containsKey(u.key())) {
-                consumed.add(u);
-                continue;
-            }
-            see(u.key(), u.sha256());
-            QueuedUpdate older = waitingByClient.put(u.clientId(), u);
-            if (older != null) {
-                waiting.remove(older.seq());
-                replaced.add(older);
-            }
-            waiting.put(u.seq(), u);
-        }
-        queue.delete(consumed);
-        queue.delete(replaced);
-        for (QueuedUpdate r : replaced) audit.append(replacedEvent(r, waitingByClient.get(r.clientId())).put("recovered", true), true);
-        nextSeq = maxSeq[0] + 1;
-
-        ObjectNode started = AuditLog.event("started");
-        started.put("global_version", models.latestVersion()).put("queue_size", waiting.size()).put("capacity", capacity)
-                .put("plan", plan.name()).put("plan_fingerprint", plan.fingerprint());
-        audit.append(started, true);
-        LOG.info("data dir ready: global version {}, {} of {} queued{}", models.latestVersion(), waiting.size(), capacity,
-                consumed.isEmpty() ? "" : ", " + consumed.size() + " consumed update files removed after a crash");
-
-        // A crash may have struck after the K-th upload was acknowledged but before its round committed.
-        if (accepting) {
-            while (waiting.size() >= capacity) {
-                if (aggregateNow(take(capacity)) == null) break; // refused or failed: the updates stay queued
-            }
-        }
+        }, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** Remembers an accepted update id; a known hash is never replaced by an unknown one. */
-    private void see(String key, String sha256) {
-        seen.merge(key, sha256 == null ? "" : sha256, (old, now) -> now.isEmpty() ? old : now);
+    /** Runs rounds while K updates wait; stops at the first that is refused or fails (the updates stay queued). */
+    void aggregateWhileFull() throws IOException {
+        while (accepting && store.queueSize() >= capacity) {
+            if (aggregateNow(capacity, capacity) == null) break;
+        }
     }
 
     /**
      * Queues a validated upload durably, or acknowledges a retry of one already accepted. The staged
-     * file is committed into the queue or deleted; either way the caller is done with it.
+     * file is committed into the store or deleted; either way the caller is done with it.
      */
     public Accepted accept(UpdateValidator.Update u, IncomingUpload.Received staged, String address) throws IOException {
         return accept(u, staged, address, false);
@@ -279,60 +179,55 @@ public final class AggregationService implements Closeable {
         return accept(u, staged, PEER_ADDRESS, true);
     }
 
-    /** Stages bytes from the peer in the queue directory, for validation and {@link #acceptReplica}. */
+    /** Stages bytes from the peer, for validation and {@link #acceptReplica}. */
     IncomingUpload.Received stage(byte[] body) throws IOException {
-        return queue.stage(body);
+        return store.stage(body);
     }
 
     /** Where uploads are streamed before they are validated and committed. */
     Path incomingDir() {
-        return queue.dir();
+        return store.incomingDir();
     }
 
     /** The address recorded for updates that came from the peer server rather than from a site. */
     static final String PEER_ADDRESS = "peer";
 
     private Accepted accept(UpdateValidator.Update u, IncomingUpload.Received staged, String address, boolean replica) throws IOException {
-        String key = QueuedUpdate.key(u.clientId(), u.updateId());
         try {
-            synchronized (this) {
-                if (seen.containsKey(key)) return duplicate(u, staged, address);
-            }
+            String known = store.acceptedHash(u.clientId(), u.updateId());
+            if (known != null) return duplicate(u, staged, address, known);
             if (!replica) {
                 UpdateScreening.Verdict verdict = screening.screen(u, staged.file(), address);
-                if (verdict.quarantined()) return new Accepted(u.updateId(), false, queueSize(), false, models.latestVersion(), verdict.reason());
+                if (verdict.quarantined()) return new Accepted(u.updateId(), false, store.queueSize(), false, store.latestVersion(), verdict.reason());
             }
             // Validated aggregate numbers (never patient data), audited so that a client's last reported metrics survive a restart.
             JsonNode metrics = u.metrics() == null ? null : JSON.readTree(u.metrics());
-            staged.sync(); // slow, so outside the lock
-            List<QueuedUpdate> batch = null;
-            int size;
-            synchronized (this) {
-                if (seen.containsKey(key)) return duplicate(u, staged, address);
+            FederationStore.Enqueued result;
+            acceptingLock.readLock().lock();
+            try {
                 if (!accepting && !replica) throw refusal;
-                checkBase(u.baseVersion());
-                long seq = nextSeq++;
-                QueuedUpdate q = new QueuedUpdate(seq, u.clientId(), u.updateId(), u.numSamples(), u.baseVersion(), address, Instant.now(),
-                        queue.commit(staged, seq), staged.sha256());
-                see(key, staged.sha256());
-                QueuedUpdate older = waitingByClient.put(q.clientId(), q);
-                waiting.put(seq, q);
-                ObjectNode e = AuditLog.event("received");
-                e.put("seq", seq).put("client_id", q.clientId()).put("update_id", q.updateId()).put("num_samples", q.numSamples())
-                        .put("base_version", q.baseVersion()).put("address", address).put("bytes", staged.bytes()).put("sha256", q.sha256());
-                if (metrics != null) e.set("metrics", metrics);
-                audit.append(e, true);
-                if (older != null) {
-                    waiting.remove(older.seq());
-                    queue.delete(List.of(older));
-                    audit.append(replacedEvent(older, q), true);
-                }
-                if (accepting && waiting.size() >= capacity) batch = take(capacity);
-                size = waiting.size();
+                result = store.enqueue(new FederationStore.Candidate(u, staged, address), (q, older) -> {
+                    List<ObjectNode> events = new ArrayList<>();
+                    events.add(AuditEvents.received(q, staged.bytes(), metrics));
+                    if (older != null) events.add(AuditEvents.replaced(older, q));
+                    return events;
+                });
+            } finally {
+                acceptingLock.readLock().unlock();
             }
-            if (batch == null) return new Accepted(u.updateId(), false, size, false, models.latestVersion());
-            Round r = aggregateNow(batch);
-            return new Accepted(u.updateId(), false, queueSize(), r != null, models.latestVersion());
+            if (result instanceof FederationStore.Enqueued.Duplicate d) return duplicate(u, staged, address, d.knownSha256());
+            if (result instanceof FederationStore.Enqueued.BaseAhead a) {
+                throw new ApiException(409, "unknown_base_version", "base_version " + u.baseVersion() + " is ahead of the global version "
+                        + a.latest());
+            }
+            if (result instanceof FederationStore.Enqueued.BaseGone g) {
+                throw new ApiException(409, "base_version_gone", "base_version " + u.baseVersion() + " is no longer kept (oldest kept: "
+                        + g.oldestKept() + "); download the global model " + g.latest() + " and train from it");
+            }
+            FederationStore.Enqueued.Queued q = (FederationStore.Enqueued.Queued) result;
+            if (!accepting || q.queueSize() < capacity) return new Accepted(u.updateId(), false, q.queueSize(), false, store.latestVersion());
+            Round r = aggregateNow(capacity, capacity);
+            return new Accepted(u.updateId(), false, store.queueSize(), r != null, store.latestVersion());
         } finally {
             staged.discard(); // gone already when committed
         }
@@ -342,100 +237,73 @@ public final class AggregationService implements Closeable {
      * A retry of an accepted update is acknowledged again (its ack may have been lost); the same
      * update id with a different body is a conflict, never silently taken for the first one.
      */
-    private Accepted duplicate(UpdateValidator.Update u, IncomingUpload.Received staged, String address) {
-        String known = seen.get(QueuedUpdate.key(u.clientId(), u.updateId()));
-        if (known != null && !known.isEmpty() && !known.equals(staged.sha256())) {
+    private Accepted duplicate(UpdateValidator.Update u, IncomingUpload.Received staged, String address, String known) throws IOException {
+        if (!known.isEmpty() && !known.equals(staged.sha256())) {
             throw new ApiException(409, "update_conflict", "update_id '" + u.updateId() + "' was already accepted from '" + u.clientId()
                     + "' with different content; a new update needs a new update_id");
         }
         ObjectNode e = AuditLog.event("duplicate");
         e.put("client_id", u.clientId()).put("update_id", u.updateId()).put("address", address);
-        audit.append(e, false);
-        return new Accepted(u.updateId(), true, waiting.size(), false, models.latestVersion());
-    }
-
-    private void checkBase(long base) {
-        long latest = models.latestVersion();
-        if (base > latest) {
-            throw new ApiException(409, "unknown_base_version", "base_version " + base + " is ahead of the global version " + latest);
-        }
-        if (!models.isKept(base)) {
-            throw new ApiException(409, "base_version_gone", "base_version " + base + " is no longer kept (oldest kept: "
-                    + models.kept().first() + "); download the global model " + latest + " and train from it");
-        }
-    }
-
-    private static ObjectNode replacedEvent(QueuedUpdate older, QueuedUpdate newer) {
-        ObjectNode e = AuditLog.event("replaced");
-        e.put("client_id", older.clientId()).put("update_id", older.updateId()).put("seq", older.seq())
-                .put("by_update_id", newer == null ? null : newer.updateId());
-        return e;
-    }
-
-    /** Removes the oldest {@code n} waiting updates for an aggregation (caller holds the lock). */
-    private List<QueuedUpdate> take(int n) {
-        List<QueuedUpdate> batch = new ArrayList<>(n);
-        while (batch.size() < n && !waiting.isEmpty()) {
-            QueuedUpdate u = waiting.pollFirstEntry().getValue();
-            waitingByClient.remove(u.clientId(), u);
-            batch.add(u);
-        }
-        inFlight++;
-        return batch;
+        store.audit(e, false);
+        return new Accepted(u.updateId(), true, store.queueSize(), false, store.latestVersion());
     }
 
     /** Console {@code execute}: aggregates whatever is waiting now; empty when nothing is. */
     public java.util.Optional<Round> execute() {
-        List<QueuedUpdate> batch;
-        synchronized (this) {
-            if (!accepting) throw refusal;
-            if (waiting.isEmpty()) return java.util.Optional.empty();
-            if (waiting.size() < strategy.minimumContributors()) {
-                throw new ApiException(409, "too_few_updates", strategy.name() + " needs at least " + strategy.minimumContributors()
-                        + " updates in a round; " + waiting.size() + " queued");
-            }
-            batch = take(waiting.size());
+        if (!accepting) throw refusal;
+        int waiting = queueSize();
+        if (waiting == 0) return java.util.Optional.empty();
+        if (waiting < strategy.minimumContributors()) {
+            throw new ApiException(409, "too_few_updates", strategy.name() + " needs at least " + strategy.minimumContributors()
+                    + " updates in a round; " + waiting + " queued");
         }
-        return java.util.Optional.ofNullable(aggregateNow(batch));
+        return java.util.Optional.ofNullable(aggregateNow(Integer.MAX_VALUE, strategy.minimumContributors()));
     }
 
     /** Console {@code clear}: discards every waiting update, audited; returns how many. */
-    public synchronized int clear() throws IOException {
-        List<QueuedUpdate> all = new ArrayList<>(waiting.values());
-        waiting.clear();
-        waitingByClient.clear();
-        queue.delete(all);
-        ObjectNode e = AuditLog.event("cleared");
-        ArrayNode ids = e.putArray("updates");
-        for (QueuedUpdate u : all) ids.addObject().put("client_id", u.clientId()).put("update_id", u.updateId()).put("seq", u.seq());
-        audit.append(e, true);
-        return all.size();
+    public int clear() throws IOException {
+        return store.clear(all -> {
+            ObjectNode e = AuditLog.event("cleared");
+            ArrayNode ids = e.putArray("updates");
+            for (QueuedUpdate u : all) ids.addObject().put("client_id", u.clientId()).put("update_id", u.updateId()).put("seq", u.seq());
+            return e;
+        });
     }
 
-    /** Runs one round on the aggregation thread and waits; a failed round puts its updates back. */
-    private Round aggregateNow(List<QueuedUpdate> batch) {
+    /**
+     * Runs one round of at most {@code max} updates (none unless {@code min} wait) on the
+     * aggregation thread and waits; a failed round leaves its updates queued.
+     */
+    private Round aggregateNow(int max, int min) {
+        synchronized (this) {
+            inFlight++;
+        }
         try {
-            return aggregator.submit(() -> aggregate(batch)).get();
+            return aggregator.submit(() -> {
+                if (!accepting) return null;
+                try (FederationStore.Round round = store.beginRound(max, min)) {
+                    if (round == null) return null;
+                    try {
+                        return aggregate(round);
+                    } catch (StreamingAggregation.NonFiniteAggregate nf) {
+                        round.close();
+                        refuse(round.current() + 1, round.batch(), nf.getMessage());
+                        return null;
+                    }
+                }
+            }).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof StreamingAggregation.NonFiniteAggregate nf) refuse(batch, nf.getMessage());
-            else LOG.error("aggregation of {} updates failed; they stay queued: {}", batch.size(), e.getCause().toString());
-            synchronized (this) {
-                inFlight--;
-                for (QueuedUpdate u : batch) {
-                    if (waitingByClient.containsKey(u.clientId())) continue; // a newer upload took the slot meanwhile
-                    waiting.put(u.seq(), u);
-                    waitingByClient.put(u.clientId(), u);
-                }
-            }
+            LOG.error("aggregation failed; its updates stay queued: {}", e.getCause().toString());
             return null;
         } catch (java.util.concurrent.RejectedExecutionException e) {
+            return null;
+        } finally {
             synchronized (this) {
                 inFlight--;
             }
-            return null;
         }
     }
 
@@ -443,87 +311,66 @@ public final class AggregationService implements Closeable {
      * A round whose result is not finite is not published: audited as {@code refused}, reported in
      * {@code /status} until a round succeeds, and its updates stay queued for the coordinator.
      */
-    private void refuse(List<QueuedUpdate> batch, String reason) {
-        long version = models.latestVersion() + 1;
+    private void refuse(long version, List<QueuedUpdate> batch, String reason) {
         ObjectNode e = AuditLog.event("refused");
         e.put("version", version).put("reason", "the aggregate is not finite: " + reason);
         ArrayNode cs = e.putArray("contributors");
         for (QueuedUpdate u : batch) cs.addObject().put("client_id", u.clientId()).put("update_id", u.updateId()).put("seq", u.seq());
-        audit.append(e, true);
-        refused = new Refusal(version, "the aggregate is not finite: " + reason, Instant.now(),
-                batch.stream().map(QueuedUpdate::clientId).toList());
+        store.audit(e, true);
         LOG.error("version {} NOT published: {} (from {}); the {} updates stay queued: the coordinator decides (clear, or wait for"
-                + " replacements)", version, reason, refused.clientIds(), batch.size());
+                + " replacements)", version, reason, batch.stream().map(QueuedUpdate::clientId).toList(), batch.size());
     }
 
-    private Round aggregate(List<QueuedUpdate> batch) throws IOException {
+    private Round aggregate(FederationStore.Round round) throws IOException {
         long t0 = System.nanoTime();
         long alloc0 = allocatedBytes();
-        long v = models.latestVersion();
+        List<QueuedUpdate> batch = round.batch();
+        long v = round.current();
         List<Contribution> claimed = new ArrayList<>(batch.size());
         for (QueuedUpdate u : batch) claimed.add(new Contribution(u.numSamples(), u.baseVersion()));
         // No claimed sample count buys more than SampleCap.FACTOR times the round's median weight.
         List<Contribution> counted = SampleCap.apply(claimed);
-        AggregationStrategy.Round round = strategy.begin(v, counted);
-        StreamingAggregation.measure(round, batch, models, plan.modelSpec().tensors());
+        AggregationStrategy.Round rule = strategy.begin(v, counted);
 
         ArrayNode contributors = JSON.createArrayNode();
-        for (int i = 0; i < batch.size(); i++) {
-            QueuedUpdate u = batch.get(i);
-            contributors.addObject().put("client_id", u.clientId()).put("update_id", u.updateId()).put("seq", u.seq())
-                    .put("num_samples", u.numSamples()).put("counted_samples", counted.get(i).numSamples())
-                    .put("base_version", u.baseVersion()).put("staleness", v - u.baseVersion()).put("share", round.share(i))
-                    .put("sha256", u.sha256());
-        }
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("version", Long.toString(v + 1));
-        meta.put("plan_fingerprint", plan.fingerprint());
-        meta.put("created_at", Instant.now().toString());
-        meta.put("strategy", strategy.name());
-        meta.put("parent_hash", models.hash(v));
-        meta.put("contributors", contributors.toString());
-        meta.putAll(privacy.next(models.metadata(v)));
-        Path tmp = StreamingAggregation.run(round, batch, models, v, plan.modelSpec().tensors(), meta);
-        validation.record(v + 1, batch);
-        models.commit(tmp, v + 1);
-        privacy.remember(v + 1, meta);
-        long millis = (System.nanoTime() - t0) / 1_000_000;
-        ObjectNode e = aggregatedEvent(v + 1, meta, contributors);
-        e.put("millis", millis);
-        Round r = roundOf(e);
-        r = new Round(r.version(), r.contributors(), r.samples(), r.meanStaleness(), r.maxStaleness(), millis,
-                allocatedBytes() - alloc0, r.at());
-        // The round has happened: what follows is bookkeeping that a failure must not undo (putting
-        // the batch back would count it twice); a restart finishes it from the version's metadata.
-        synchronized (this) {
-            try {
-                audit.append(e, true);
-                queue.delete(batch);
-                Set<Long> pinned = new HashSet<>();
-                for (QueuedUpdate u : waiting.values()) pinned.add(u.baseVersion());
-                models.prune(retention, pinned);
-            } catch (IOException | RuntimeException failed) {
-                LOG.error("version {} is committed but its cleanup failed ({}); a restart completes it", v + 1, failed.toString());
+        List<SafeTensorsFile> updates = new ArrayList<>(batch.size());
+        try {
+            for (QueuedUpdate u : batch) updates.add(round.openUpdate(u));
+            StreamingAggregation.measure(rule, updates, round::openVersion, plan.modelSpec().tensors());
+            for (int i = 0; i < batch.size(); i++) {
+                QueuedUpdate u = batch.get(i);
+                contributors.addObject().put("client_id", u.clientId()).put("update_id", u.updateId()).put("seq", u.seq())
+                        .put("num_samples", u.numSamples()).put("counted_samples", counted.get(i).numSamples())
+                        .put("base_version", u.baseVersion()).put("staleness", v - u.baseVersion()).put("share", rule.share(i))
+                        .put("sha256", u.sha256());
             }
-            remember(r);
-            inFlight--;
-            refused = null;
+            meta.put("version", Long.toString(v + 1));
+            meta.put("plan_fingerprint", plan.fingerprint());
+            meta.put("created_at", Instant.now().toString());
+            meta.put("strategy", strategy.name());
+            meta.put("parent_hash", store.hash(v));
+            meta.put("contributors", contributors.toString());
+            meta.putAll(privacy.next(store.metadata(v)));
+            StreamingAggregation.run(rule, updates, round::openVersion, plan.modelSpec().tensors(), meta, round.output());
+        } finally {
+            for (SafeTensorsFile f : updates) f.close();
         }
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        ObjectNode e = AuditEvents.aggregated(v + 1, meta, contributors);
+        e.put("millis", millis);
+        round.commit(e, ValidationHistory.line(v + 1, batch), retention);
+        Round r = roundOf(e);
+        long allocated = allocatedBytes() - alloc0;
+        lastAllocated = allocated;
+        lastAllocatedVersion = v + 1;
         LOG.info("aggregated version {}: {} contributors, {} samples, staleness mean {} max {}, {} ms", r.version(), r.contributors(),
                 r.samples(), String.format("%.2f", r.meanStaleness()), r.maxStaleness(), millis);
-        return r;
+        return new Round(r.version(), r.contributors(), r.samples(), r.meanStaleness(), r.maxStaleness(), millis, allocated, r.at());
     }
 
-    private static ObjectNode aggregatedEvent(long version, Map<String, String> meta, ArrayNode contributors) {
-        ObjectNode e = AuditLog.event("aggregated");
-        e.put("version", version).put("created_at", meta.get("created_at")).set("contributors", contributors);
-        meta.forEach((k, x) -> {
-            if (k.startsWith("dp_")) e.put(k, x);
-        });
-        return e;
-    }
-
-    private static Round roundOf(JsonNode e) {
+    /** A round as its audit event ({@code aggregated} or {@code synced}) records it. */
+    Round roundOf(JsonNode e) {
         long samples = 0, maxStale = 0;
         double stale = 0;
         JsonNode cs = e.path("contributors");
@@ -532,22 +379,22 @@ public final class AggregationService implements Closeable {
             stale += c.path("staleness").asLong();
             maxStale = Math.max(maxStale, c.path("staleness").asLong());
         }
+        long version = e.path("version").asLong();
         String at = e.path("created_at").asText(e.path("time").asText());
-        return new Round(e.path("version").asLong(), cs.size(), samples, cs.size() == 0 ? 0 : stale / cs.size(), maxStale,
-                e.path("millis").asLong(), 0, Instant.parse(at));
-    }
-
-    private synchronized void remember(Round r) {
-        history.addLast(r);
-        while (history.size() > HISTORY) history.removeFirst();
+        return new Round(version, cs.size(), samples, cs.size() == 0 ? 0 : stale / cs.size(), maxStale, e.path("millis").asLong(),
+                version == lastAllocatedVersion ? lastAllocated : 0, Instant.parse(at));
     }
 
     private static long allocatedBytes() {
         return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
     }
 
-    public synchronized int queueSize() {
-        return waiting.size();
+    public int queueSize() {
+        try {
+            return store.queueSize();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public int capacity() {
@@ -558,24 +405,31 @@ public final class AggregationService implements Closeable {
         return plan;
     }
 
-    ModelStore models() {
-        return models;
+    FederationStore store() {
+        return store;
     }
 
-    AuditLog audit() {
-        return audit;
-    }
-
-    ValidationHistory validation() {
-        return validation;
+    void audit(ObjectNode event, boolean durable) {
+        store.audit(event, durable);
     }
 
     UpdateScreening screening() {
         return screening;
     }
 
-    PrivacyAccounting privacy() {
-        return privacy;
+    /** The validation summary of a version, or null. */
+    ObjectNode validation(long version) throws IOException {
+        return ValidationHistory.summary(store.validation(version));
+    }
+
+    /** The validation summary of the newest published version with metrics, or null. */
+    ObjectNode latestValidation(long published) throws IOException {
+        return ValidationHistory.latest(store, published);
+    }
+
+    /** The privacy account for {@code /status}, or null when DP was never used. */
+    ObjectNode privacyStatus(long latestVersion) throws IOException {
+        return privacy.status(latestVersion, store.metadata(latestVersion), store.roundsWithoutDp());
     }
 
     /**
@@ -583,16 +437,23 @@ public final class AggregationService implements Closeable {
      * get {@code refusal}; on resuming, a queue already holding K updates is aggregated at once.
      */
     void setAccepting(boolean on, ApiException whyNot) {
-        List<List<QueuedUpdate>> batches = new ArrayList<>();
-        synchronized (this) {
+        acceptingLock.writeLock().lock();
+        try {
             accepting = on;
             refusal = whyNot;
-            if (on) while (waiting.size() >= capacity) batches.add(take(capacity));
+        } finally {
+            acceptingLock.writeLock().unlock();
         }
-        for (List<QueuedUpdate> b : batches) aggregateNow(b);
+        if (on) {
+            try {
+                aggregateWhileFull();
+            } catch (IOException e) {
+                LOG.error("cannot aggregate the queue on resuming: {}", e.toString());
+            }
+        }
     }
 
-    synchronized boolean accepting() {
+    boolean accepting() {
         return accepting;
     }
 
@@ -607,39 +468,47 @@ public final class AggregationService implements Closeable {
         }
     }
 
-    /** What the peer server needs to mirror this one, taken at one instant. */
+    /** What the peer server needs to mirror this one. */
     record SyncState(boolean accepting, long globalVersion, List<Version> versions, List<QueuedUpdate> queued) {}
 
     record Version(long version, String hash, String parentHash) {}
 
-    synchronized SyncState syncState() throws IOException {
+    /**
+     * The queue is read before the versions: an update that a round counts in between is listed in
+     * both, and the peer that adopts the version then knows it as counted and does not copy it.
+     */
+    SyncState syncState() throws IOException {
+        List<QueuedUpdate> queued = store.queued();
         List<Version> versions = new ArrayList<>();
-        for (long v : models.kept()) {
-            String h = models.hash(v);
-            if (h != null) versions.add(new Version(v, h, v == 0 ? null : models.metadata(v).get("parent_hash")));
+        for (long v : store.kept()) {
+            String h = store.hash(v);
+            if (h != null) versions.add(new Version(v, h, v == 0 ? null : store.metadata(v).get("parent_hash")));
         }
-        return new SyncState(accepting, models.latestVersion(), versions, List.copyOf(waiting.values()));
+        long latest = versions.isEmpty() ? store.latestVersion() : versions.get(versions.size() - 1).version();
+        return new SyncState(accepting, latest, versions, queued);
     }
 
     /** The bytes of a waiting update, for the peer; empty once it was aggregated or replaced. */
-    synchronized java.util.Optional<byte[]> queuedBytes(long seq) throws IOException {
-        QueuedUpdate u = waiting.get(seq);
-        if (u == null) return java.util.Optional.empty();
-        return java.util.Optional.of(Files.readAllBytes(u.file()));
+    java.util.Optional<byte[]> queuedBytes(long seq) throws IOException {
+        return store.queuedBytes(seq);
     }
 
-    synchronized boolean seen(String clientId, String updateId) {
-        return seen.containsKey(QueuedUpdate.key(clientId, updateId));
+    boolean seen(String clientId, String updateId) throws IOException {
+        return store.acceptedHash(clientId, updateId) != null;
     }
 
     /** The last round that was refused, until a round succeeds; null when none. */
-    Refusal refused() {
-        return refused;
+    Refusal refused() throws IOException {
+        JsonNode e = store.refusal();
+        if (e == null) return null;
+        List<String> clients = new ArrayList<>();
+        for (JsonNode c : e.path("contributors")) clients.add(c.path("client_id").asText());
+        return new Refusal(e.path("version").asLong(), e.path("reason").asText(), Instant.parse(e.path("time").asText()), clients);
     }
 
     /** Files moved aside at start. */
     List<Quarantine.Entry> quarantined() {
-        return quarantine.entries();
+        return store.quarantined();
     }
 
     /** Two servers hold different versions under one number: reported, never merged. */
@@ -673,82 +542,81 @@ public final class AggregationService implements Closeable {
     }
 
     private void adoptNow(long version, byte[] bytes, String hash, String source) throws SplitBrain, IOException {
-        long latest = models.latestVersion();
+        long latest = store.latestVersion();
         if (version <= latest) {
-            if (!hash.equals(models.hash(version)) && models.hash(version) != null) {
-                throw new SplitBrain("version " + version + " differs: here " + models.hash(version).substring(0, 12) + ", on " + source + " "
-                        + hash.substring(0, 12));
+            String ours = store.hash(version);
+            if (ours != null && !hash.equals(ours)) {
+                throw new SplitBrain("version " + version + " differs: here " + ours.substring(0, 12) + ", on " + source + " " + hash.substring(0, 12));
             }
             return;
         }
         Map<String, String> meta = org.lungfl.core.weights.SafeTensors.read(bytes).metadata();
         String parent = meta.get("parent_hash");
-        if (version != latest + 1 || !models.hash(latest).equals(parent)) {
+        if (version != latest + 1 || !store.hash(latest).equals(parent)) {
             throw new SplitBrain("version " + version + " on " + source + " does not extend version " + latest + " here (parent "
-                    + (parent == null ? "none" : parent.substring(0, 12)) + ", our version " + latest + " is " + models.hash(latest).substring(0, 12) + ")");
+                    + (parent == null ? "none" : parent.substring(0, 12)) + ", our version " + latest + " is " + store.hash(latest).substring(0, 12) + ")");
         }
         ArrayNode contributors = (ArrayNode) JSON.readTree(meta.get("contributors"));
-        models.adopt(bytes, version, source);
-        privacy.remember(version, meta);
-        ObjectNode e = aggregatedEvent(version, meta, contributors);
+        ObjectNode e = AuditEvents.aggregated(version, meta, contributors);
         e.put("event", "synced");
         e.put("from", source).put("hash", hash).put("parent_hash", parent);
-        synchronized (this) {
-            List<QueuedUpdate> consumed = new ArrayList<>();
-            for (JsonNode c : contributors) {
-                String key = QueuedUpdate.key(c.path("client_id").asText(), c.path("update_id").asText());
-                see(key, c.path("sha256").asText(null));
-                for (QueuedUpdate u : waiting.values()) if (u.key().equals(key)) consumed.add(u);
-            }
-            for (QueuedUpdate u : consumed) {
-                waiting.remove(u.seq());
-                waitingByClient.remove(u.clientId(), u);
-            }
-            audit.append(e, true);
-            queue.delete(consumed);
-            Set<Long> pinned = new HashSet<>();
-            for (QueuedUpdate u : waiting.values()) pinned.add(u.baseVersion());
-            models.prune(retention, pinned);
-            remember(roundOf(e));
-        }
+        store.adopt(version, bytes, e, retention);
         LOG.info("synced version {} from {} ({} contributors)", version, source, contributors.size());
     }
 
     /** Drops a mirrored update that the primary no longer queues (cleared or replaced there), audited. */
-    synchronized void dropMirrored(QueuedUpdate u) throws IOException {
-        if (waiting.get(u.seq()) != u) return;
-        waiting.remove(u.seq());
-        waitingByClient.remove(u.clientId(), u);
-        queue.delete(List.of(u));
+    void dropMirrored(QueuedUpdate u) throws IOException {
         ObjectNode e = AuditLog.event("unmirrored");
         e.put("client_id", u.clientId()).put("update_id", u.updateId()).put("seq", u.seq());
-        audit.append(e, true);
+        store.drop(u, e);
     }
 
-    public synchronized List<Round> history() {
-        return List.copyOf(history);
+    /** The newest rounds, oldest first (from the store: every server of a shared store lists the same). */
+    public List<Round> history() {
+        List<Round> out = new ArrayList<>();
+        try {
+            for (JsonNode e : store.recentRounds(HISTORY)) out.add(roundOf(e));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out;
     }
 
-    public synchronized Snapshot snapshot() {
-        long version = models.latestVersion();
-        return new Snapshot(waiting.size(), capacity, version, List.copyOf(waiting.values()), version,
-                history.isEmpty() ? null : history.getLast().at(), inFlight > 0);
+    public Snapshot snapshot() {
+        List<QueuedUpdate> queued;
+        long version;
+        List<JsonNode> last;
+        try {
+            queued = store.queued();
+            version = store.latestVersion();
+            last = store.recentRounds(1);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Instant at = last.isEmpty() ? null : roundOf(last.get(0)).at();
+        boolean running;
+        synchronized (this) {
+            running = inFlight > 0;
+        }
+        return new Snapshot(queued.size(), capacity, version, queued, version, at, running);
     }
 
     /** Waits for a running aggregation to finish, then stops taking new ones. */
     @Override
     public void close() throws IOException {
+        if (sweeper != null) sweeper.shutdownNow();
         aggregator.shutdown();
         try {
             aggregator.awaitTermination(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        ObjectNode stopped = AuditLog.event("stopped");
-        stopped.put("global_version", models.latestVersion()).put("queue_size", queueSize());
-        audit.append(stopped, true);
-        audit.close();
-        validation.close();
-        dirLock.close();
+        try {
+            ObjectNode stopped = AuditLog.event("stopped");
+            stopped.put("global_version", store.latestVersion()).put("queue_size", store.queueSize());
+            store.audit(stopped, true);
+        } finally {
+            store.close();
+        }
     }
 }

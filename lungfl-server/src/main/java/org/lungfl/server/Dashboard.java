@@ -70,7 +70,6 @@ final class Dashboard {
     private final ServerConfig config;
     private final Auth auth;
     private final UnaryOperator<Handler> guard;
-    private final AuditFeed feed;
     private final Instant started = Instant.now();
     /** Read from the jar on first request, not at start: the server's start stays quick. */
     private final Map<String, byte[]> assets = new ConcurrentHashMap<>();
@@ -80,7 +79,6 @@ final class Dashboard {
         this.config = config;
         this.auth = auth;
         this.guard = guard;
-        this.feed = new AuditFeed(service.audit(), config.dataDir(), new MemoryClientRegistry());
     }
 
     void routes(Javalin app) {
@@ -97,7 +95,7 @@ final class Dashboard {
         app.after(ctx -> {
             String client = ctx.attribute("client");
             if (client != null && ctx.statusCode() < 400 && (ctx.path().equals("/download") || ctx.path().equals("/plan"))) {
-                feed.requested(client, ctx.ip(), Instant.now());
+                service.store().requested(client, ctx.ip(), Instant.now());
             }
         });
     }
@@ -149,13 +147,13 @@ final class Dashboard {
     }
 
     /** {@code GET /api/v1/clients}: every client seen (a client token: itself only). */
-    ObjectNode clients(Viewer v) throws InterruptedException {
+    ObjectNode clients(Viewer v) throws IOException, InterruptedException {
         Set<String> queued = new HashSet<>();
         for (QueuedUpdate u : service.snapshot().queued()) queued.add(u.clientId());
         ObjectNode n = JSON.createObjectNode();
         n.put("scope", v.admin() ? "all" : "own");
         ArrayNode rows = n.putArray("clients");
-        for (ClientSighting s : feed.clients().all()) {
+        for (ClientSighting s : service.store().clients().all()) {
             if (!v.sees(s.clientId())) continue;
             ObjectNode r = rows.addObject();
             r.put("client_id", s.clientId()).put("first_seen", str(s.firstSeen())).put("last_seen", str(s.lastSeen()))
@@ -171,18 +169,17 @@ final class Dashboard {
     }
 
     /** {@code GET /api/v1/events}: the audit log's tail, each event with its {@code id} (position in the log). */
-    ObjectNode events(Viewer v, long after, int limit) throws InterruptedException {
-        AuditTail tail = feed.tail();
+    ObjectNode events(Viewer v, long after, int limit) throws IOException, InterruptedException {
         ObjectNode n = JSON.createObjectNode();
         ArrayNode out = n.putArray("events");
         long last = after;
-        for (AuditTail.Entry e : tail.after(after, limit)) {
+        for (AuditTail.Entry e : service.store().events(after, limit)) {
             last = e.id();
             ObjectNode shown = visible(e.event(), v);
             if (shown != null) out.add(shown.put("id", e.id()));
         }
         // Where to continue from, even when every event in this page was another client's.
-        n.put("last_id", Math.max(last, after < 0 ? tail.size() - 1 : after));
+        n.put("last_id", Math.max(last, after < 0 ? service.store().lastEventId() : after));
         return n;
     }
 

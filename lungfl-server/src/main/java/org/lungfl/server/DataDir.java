@@ -49,6 +49,11 @@ final class DataDir {
         return dir;
     }
 
+    /** Attributes that create a directory only its owner may enter (none off POSIX). */
+    static FileAttribute<?>[] privateDirectory() {
+        return POSIX ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(DIR)} : new FileAttribute<?>[0];
+    }
+
     /** Makes an existing file private (files written before permissions were enforced). */
     static void restrict(Path file) throws IOException {
         if (POSIX && Files.isRegularFile(file)) Files.setPosixFilePermissions(file, FILE);

@@ -34,7 +34,7 @@ final class HttpApi {
     static final Duration CONNECTED_WINDOW = Duration.ofMinutes(10);
 
     private final AggregationService service;
-    private final TokenStore tokens;
+    private final Tokens tokens;
     private final ServerConfig config;
     private final UpdateValidator validator;
     private final PeerLink peer;
@@ -44,7 +44,7 @@ final class HttpApi {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean stopping;
 
-    HttpApi(AggregationService service, TokenStore tokens, ServerConfig config) {
+    HttpApi(AggregationService service, Tokens tokens, ServerConfig config) {
         this.service = service;
         this.tokens = tokens;
         this.config = config;
@@ -87,7 +87,7 @@ final class HttpApi {
             requireOverview(ctx);
             var rounds = service.history();
             send(ctx, 200, "text/plain; version=0.0.4", metrics.render(service.snapshot(), connectedClients(),
-                    rounds.isEmpty() ? null : rounds.get(rounds.size() - 1), service.models().latest().bytes().length)
+                    rounds.isEmpty() ? null : rounds.get(rounds.size() - 1), service.store().latest().bytes().length)
                     .getBytes(StandardCharsets.UTF_8));
         }));
         app.get("/api/v1/history", guard(ctx -> {
@@ -98,7 +98,7 @@ final class HttpApi {
             requireAdmin(ctx);
             Optional<AggregationService.Round> r = service.execute();
             json(ctx, 200, JSON.createObjectNode().put("aggregated", r.isPresent()).put("contributors", r.map(x -> x.contributors()).orElse(0))
-                    .put("global_version", service.models().latestVersion()));
+                    .put("global_version", service.store().latestVersion()));
         }));
         // Replication (PeerLink): the peer server reads these with an admin token.
         app.get("/api/v1/sync", guard(ctx -> {
@@ -232,7 +232,7 @@ final class HttpApi {
                 ObjectNode r = AuditLog.event("rejected");
                 r.put("status", e.status()).put("error", e.error()).put("reason", AuditText.reason(e.detail())).put("address", ctx.ip())
                         .put("client", (String) ctx.attribute("client")).put("bytes", bytes);
-                service.audit().append(r, false);
+                service.audit(r, false);
             }
             throw e;
         } finally {
@@ -248,7 +248,7 @@ final class HttpApi {
         if (l.firstOfRun()) {
             ObjectNode r = AuditLog.event("rate_limited");
             r.put("client", client).put("address", ctx.ip()).put("limit_per_minute", config.uploads().perClientPerMinute());
-            service.audit().append(r, false);
+            service.audit(r, false);
         }
         throw new ApiException(429, "rate_limited", "'" + client + "' may start " + config.uploads().perClientPerMinute()
                 + " uploads a minute (retries included); retry in " + l.retryAfterSeconds() + " s", l.retryAfterSeconds());
@@ -256,13 +256,13 @@ final class HttpApi {
 
     private void download(Context ctx) throws IOException {
         authenticate(ctx);
-        var models = service.models();
+        var models = service.store();
         String param = ctx.queryParam("version");
         long version;
         byte[] bytes;
         String etag;
         if (param == null) {
-            ModelStore.Latest l = models.latest();
+            FederationStore.Latest l = models.latest();
             version = l.version();
             bytes = l.bytes();
             etag = l.etag();
@@ -272,8 +272,9 @@ final class HttpApi {
             } catch (NumberFormatException e) {
                 throw ApiException.badRequest("version must be an integer, not '" + param + "'");
             }
-            bytes = models.bytes(version).orElseThrow(() -> new ApiException(404, "version_not_kept", "global version " + version
-                    + " is not kept (kept: " + models.kept() + ")"));
+            var kept = models.bytes(version);
+            if (kept.isEmpty()) throw new ApiException(404, "version_not_kept", "global version " + version + " is not kept (kept: " + models.kept() + ")");
+            bytes = kept.get();
             etag = "\"v" + version + "-" + service.plan().fingerprint().substring(0, 12) + "\"";
         }
         ctx.header("ETag", etag);
@@ -287,12 +288,12 @@ final class HttpApi {
     }
 
     /** {@code /status} as the coordinator sees it (the console's {@code status}). */
-    ObjectNode status() {
+    ObjectNode status() throws IOException {
         return status(Viewer.OPEN);
     }
 
     /** {@code /status} as {@code viewer} may see it: a site sees its own queued entries only. */
-    ObjectNode status(Viewer viewer) {
+    ObjectNode status(Viewer viewer) throws IOException {
         AggregationService.Snapshot s = service.snapshot();
         boolean all = viewer.seesEverySite();
         ObjectNode n = JSON.createObjectNode();
@@ -307,9 +308,9 @@ final class HttpApi {
         }
         n.put("rounds_completed", s.roundsCompleted());
         n.put("last_aggregation_at", s.lastAggregationAt() == null ? null : s.lastAggregationAt().toString());
-        n.set("validation", validationFor(viewer, service.validation().latest(s.globalVersion())));
+        n.set("validation", validationFor(viewer, service.latestValidation(s.globalVersion())));
         n.set("screening", screeningFor(viewer, service.screening().status()));
-        n.set("privacy", service.privacy().status(s.globalVersion()));
+        n.set("privacy", service.privacyStatus(s.globalVersion()));
         if (peer == null) n.put("role", "primary").put("state", "active").put("accepting_uploads", true).putNull("peer");
         else peer.status(n);
         if (!all) n.remove("peer");
@@ -370,13 +371,13 @@ final class HttpApi {
     Viewer authenticate(Context ctx) {
         if (config.open()) {
             String claimed = ctx.header("X-LungFL-Client");
-            if (claimed != null && TokenStore.NAME.matcher(claimed).matches()) {
+            if (claimed != null && Tokens.NAME.matcher(claimed).matches()) {
                 ctx.attribute("client", claimed);
                 lastSeen.put(claimed, Instant.now());
             }
             return Viewer.OPEN;
         }
-        Optional<TokenStore.Principal> p = bearer(ctx).flatMap(tokens::authenticate);
+        Optional<Tokens.Principal> p = bearer(ctx).flatMap(tokens::authenticate);
         if (p.isEmpty()) {
             ctx.header("WWW-Authenticate", "Bearer");
             throw new ApiException(401, "unauthorized", "a valid bearer token is required");
@@ -411,12 +412,12 @@ final class HttpApi {
         authenticate(ctx);
         boolean adminConfigured;
         try {
-            adminConfigured = tokens.list().stream().anyMatch(TokenStore.Entry::admin);
+            adminConfigured = tokens.list().stream().anyMatch(Tokens.Entry::admin);
         } catch (org.lungfl.core.UserFacingException unreadable) {
             adminConfigured = true; // fail closed: no token can be checked
         }
         if (adminConfigured) {
-            Optional<TokenStore.Principal> p = bearer(ctx).flatMap(tokens::authenticate);
+            Optional<Tokens.Principal> p = bearer(ctx).flatMap(tokens::authenticate);
             if (p.isEmpty()) {
                 ctx.header("WWW-Authenticate", "Bearer");
                 throw new ApiException(401, "unauthorized", "an admin token is required for the admin endpoints");

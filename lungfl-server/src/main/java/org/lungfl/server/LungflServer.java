@@ -32,9 +32,9 @@ public final class LungflServer implements AutoCloseable {
         this.config = config;
         // A TLS setup that cannot work is refused before the data dir is touched.
         KeyStore tls = config.tls() ? PemKeyStore.load(config.tlsCert(), config.tlsKey()) : null;
-        this.service = AggregationService.open(config.dataDir(), config.plan(), config.capacity(), config.retention(),
+        this.service = AggregationService.open(openStore(config), config.plan(), config.capacity(), config.retention(),
                 config.replication().peerUrl() == null);
-        TokenStore tokens = new TokenStore(config.dataDir());
+        Tokens tokens = service.store().tokens();
         this.api = new HttpApi(service, tokens, config);
         long idleMillis = config.uploads().idleTimeout().toMillis();
         this.app = Javalin.create(cfg -> {
@@ -79,13 +79,23 @@ public final class LungflServer implements AutoCloseable {
             LOG.error("{}: every request is refused until the token file is fixed", tokens.problem());
         } else {
             var list = tokens.list();
+            String where = config.store() == null ? "--data-dir " + config.dataDir() : "--store " + StoreUrl.redact(config.store());
             if (list.stream().noneMatch(e -> !e.admin())) {
-                LOG.warn("no client tokens yet: create one per site with `lungfl server token add NAME --data-dir {}`", config.dataDir());
+                LOG.warn("no client tokens yet: create one per site with `lungfl server token add NAME {}`", where);
             }
-            if (list.stream().noneMatch(TokenStore.Entry::admin)) {
-                LOG.info("no admin token: the admin endpoints are closed (`lungfl server token add NAME --admin --data-dir {}`)", config.dataDir());
+            if (list.stream().noneMatch(Tokens.Entry::admin)) {
+                LOG.info("no admin token: the admin endpoints are closed (`lungfl server token add NAME --admin {}`)", where);
             }
         }
+    }
+
+    /**
+     * The data dir, or the database of {@code --store}. PostgresStore is named only here and only
+     * reached with {@code --store}: with files, neither the JDBC driver nor the pool is ever loaded.
+     */
+    static FederationStore openStore(ServerConfig config) throws IOException {
+        if (config.store() == null) return FileStore.open(config.dataDir(), config.plan());
+        return PostgresStore.open(config.store(), config.plan());
     }
 
     /** Recovers the data dir and starts listening; port 0 picks a free port. */
@@ -154,8 +164,9 @@ public final class LungflServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("HTTP server stopped uncleanly: {}", e.toString());
             }
+            String last = "global version " + service.snapshot().globalVersion() + ", " + service.queueSize() + " queued";
             service.close();
-            LOG.info("stopped; global version {}, {} queued", service.snapshot().globalVersion(), service.queueSize());
+            LOG.info("stopped; {}", last);
         } catch (IOException | RuntimeException e) {
             LOG.error("error while stopping: {}", e.toString());
         } finally {

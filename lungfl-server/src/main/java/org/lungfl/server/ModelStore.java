@@ -40,11 +40,9 @@ final class ModelStore {
     private final FederationPlan plan;
     private final NavigableSet<Long> kept = new ConcurrentSkipListSet<>();
     /** The latest version's bytes, served to every client: one model's worth of memory. */
-    private volatile Latest latest;
+    private volatile FederationStore.Latest latest;
     /** SHA-256 of each kept version's file: files never change, so computed once. */
     private final Map<Long, String> hashes = new java.util.concurrent.ConcurrentHashMap<>();
-
-    record Latest(long version, byte[] bytes, String etag) {}
 
     ModelStore(Path dataDir, FederationPlan plan, Quarantine quarantine) throws IOException {
         this.dir = DataDir.create(dataDir.resolve("versions"));
@@ -105,7 +103,7 @@ final class ModelStore {
     private void loadLatest() throws IOException {
         long v = kept.last();
         byte[] bytes = Files.readAllBytes(path(v));
-        latest = new Latest(v, bytes, "\"v" + v + "-" + plan.fingerprint().substring(0, 12) + "\"");
+        latest = new FederationStore.Latest(v, bytes, "\"v" + v + "-" + plan.fingerprint().substring(0, 12) + "\"");
     }
 
     static String sha256(byte[] bytes) {
@@ -138,7 +136,7 @@ final class ModelStore {
         return dir.resolve(String.format("v%08d.safetensors", version));
     }
 
-    Latest latest() {
+    FederationStore.Latest latest() {
         return latest;
     }
 
@@ -155,7 +153,7 @@ final class ModelStore {
     }
 
     Optional<byte[]> bytes(long version) throws IOException {
-        Latest l = latest;
+        FederationStore.Latest l = latest;
         if (version == l.version()) return Optional.of(l.bytes());
         if (!kept.contains(version)) return Optional.empty();
         try {

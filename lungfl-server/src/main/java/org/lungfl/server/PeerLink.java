@@ -171,17 +171,17 @@ final class PeerLink implements Closeable {
 
     private void primaryTick(JsonNode s) throws IOException, AggregationService.SplitBrain {
         boolean catchingUp = !service.accepting();
-        if (catchingUp || s.path("accepting").asBoolean() || s.path("global_version").asLong() > service.models().latestVersion()) {
+        if (catchingUp || s.path("accepting").asBoolean() || s.path("global_version").asLong() > latest()) {
             JsonNode last = postJson("/api/v1/sync/handover");
             int versions = pullVersions(last);
             int updates = 0;
             for (JsonNode q : last.path("queued")) if (copyQueued(q)) updates++;
             ObjectNode e = AuditLog.event("handover");
-            e.put("from", peer.toString()).put("versions", versions).put("updates", updates).put("global_version", service.models().latestVersion());
-            service.audit().append(e, true);
+            e.put("from", peer.toString()).put("versions", versions).put("updates", updates).put("global_version", latest());
+            service.audit(e, true);
             if (catchingUp) service.setAccepting(true, null);
             LOG.info("caught up from {}: {} version(s), {} queued update(s) taken over; global version {}", peer, versions, updates,
-                    service.models().latestVersion());
+                    latest());
         }
         lastSync = Instant.now();
     }
@@ -192,13 +192,13 @@ final class PeerLink implements Closeable {
         for (JsonNode v : s.path("versions")) {
             long version = v.path("version").asLong();
             String hash = v.path("hash").asText();
-            long latest = service.models().latestVersion();
+            long latest = latest();
             if (version > latest + 1) {
                 throw new IOException("the peer's oldest kept version after " + latest + " is " + version + ": this server is further behind"
                         + " than the peer's --retention; restart it with an empty --data-dir to mirror afresh");
             }
             if (version <= latest) {
-                String ours = service.models().hash(version);
+                String ours = service.store().hash(version);
                 if (ours != null && !ours.equals(hash)) {
                     throw new AggregationService.SplitBrain("version " + version + " differs: here " + ours.substring(0, 12) + ", on " + peer
                             + " " + hash.substring(0, 12));
@@ -248,12 +248,12 @@ final class PeerLink implements Closeable {
         boolean overdue = System.nanoTime() - lastContactNanos >= config.failoverAfter().toNanos();
         if (!overdue || splitBrain != null || service.accepting()) return;
         ObjectNode a = AuditLog.event(role == Role.BACKUP ? "takeover" : "started_alone");
-        a.put("peer", peer.toString()).put("global_version", service.models().latestVersion())
+        a.put("peer", peer.toString()).put("global_version", latest())
                 .put("last_contact", lastContact == null ? null : lastContact.toString());
-        service.audit().append(a, true);
+        service.audit(a, true);
         if (role == Role.BACKUP) {
             LOG.warn("primary {} unreachable for {} s: this backup takes over from global version {}", peer,
-                    config.failoverAfter().toSeconds(), service.models().latestVersion());
+                    config.failoverAfter().toSeconds(), latest());
         } else {
             LOG.warn("backup {} unreachable for {} s: serving without catching up from it (if it took over meanwhile,"
                     + " the split brain is reported when it is back)", peer, config.failoverAfter().toSeconds());
@@ -266,7 +266,7 @@ final class PeerLink implements Closeable {
         LOG.error("SPLIT BRAIN with {}: {}. Nothing is merged; see docs/backup.md to resolve.", peer, what);
         ObjectNode e = AuditLog.event("split_brain");
         e.put("peer", peer.toString()).put("detail", what);
-        service.audit().append(e, true);
+        service.audit(e, true);
         // The primary's chain is the federation's; a backup stops taking anything until the operator resolves it.
         if (role == Role.BACKUP) {
             service.setAccepting(false, new ApiException(503, "split_brain", "this backup's versions conflict with the primary " + peer
@@ -281,9 +281,9 @@ final class PeerLink implements Closeable {
         service.setAccepting(false, splitBrain != null ? new ApiException(503, "split_brain", "unresolved split brain with " + peer) : standby());
         service.quiesce();
         ObjectNode e = AuditLog.event("handed_over");
-        e.put("to", peer.toString()).put("global_version", service.models().latestVersion()).put("queue_size", service.queueSize());
-        service.audit().append(e, true);
-        LOG.info("handed over to the primary {} at global version {}", peer, service.models().latestVersion());
+        e.put("to", peer.toString()).put("global_version", latest()).put("queue_size", service.queueSize());
+        service.audit(e, true);
+        LOG.info("handed over to the primary {} at global version {}", peer, latest());
         return syncJson(service, this);
     }
 
@@ -311,7 +311,7 @@ final class PeerLink implements Closeable {
     void status(ObjectNode n) {
         n.put("role", role.json()).put("state", state(service.accepting(), this)).put("accepting_uploads", service.accepting());
         ObjectNode p = n.putObject("peer");
-        long ours = service.models().latestVersion();
+        long ours = latest();
         p.put("url", peer.toString()).put("healthy", peerHealthy).put("state", peerState)
                 .put("last_contact", lastContact == null ? null : lastContact.toString())
                 .put("last_sync", lastSync == null ? null : lastSync.toString())
@@ -324,6 +324,15 @@ final class PeerLink implements Closeable {
 
     Role role() {
         return role;
+    }
+
+    /** The peer link runs only with a file store, whose versions are in memory: reading them cannot fail. */
+    private long latest() {
+        try {
+            return service.store().latestVersion();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The peer answered with an error status. */

@@ -3,11 +3,8 @@ package org.lungfl.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import org.lungfl.core.plan.AggregationOptions;
 import org.lungfl.core.privacy.RdpAccountant;
 
@@ -15,7 +12,8 @@ import org.lungfl.core.privacy.RdpAccountant;
  * DP-FedAvg's privacy ledger. Every version made with DP carries in its metadata the round's noise
  * multiplier σ and clip norm C, and the running Σ 1/σ_t² over every DP round so far; ε for the
  * plan's δ follows from that one number ({@link RdpAccountant#gaussianEpsilon}). Because it
- * travels with the versions, a backup server that adopts them continues the same account.
+ * travels with the versions, a backup server that adopts them continues the same account, and every
+ * replica of a shared store reads the same one.
  *
  * <p>What is assumed, exactly: each round adds N(0, σ²C²) to the sum of deltas clipped to C, so
  * adding or removing one site's update changes the sum by at most C; every site may take part in
@@ -32,25 +30,11 @@ final class PrivacyAccounting {
     static final String EPSILON = "dp_epsilon";
     static final String DELTA = "dp_delta";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int KEPT = 1000;
 
     private final AggregationOptions.DifferentialPrivacy dp;
-    /** Per version, the DP metadata of the versions made or adopted (absent: made without DP). */
-    private final TreeMap<Long, Map<String, String>> byVersion = new TreeMap<>();
-    private long roundsWithoutDp;
 
-    PrivacyAccounting(AggregationOptions.DifferentialPrivacy dp, Path dataDir) throws IOException {
+    PrivacyAccounting(AggregationOptions.DifferentialPrivacy dp) {
         this.dp = dp;
-        AuditLog.scan(dataDir, e -> {
-            String event = e.path("event").asText();
-            if (event.equals("aggregated") || event.equals("synced")) remember(e.path("version").asLong(), fromAudit(e));
-        });
-    }
-
-    private static Map<String, String> fromAudit(JsonNode e) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String k : new String[] {NOISE, CLIP, SUM, ROUNDS, EPSILON, DELTA}) if (e.hasNonNull(k)) m.put(k, e.get(k).asText());
-        return m;
     }
 
     /** The DP metadata of the version a round makes on top of a version with metadata {@code previous}. */
@@ -75,43 +59,40 @@ final class PrivacyAccounting {
         return m;
     }
 
-    /** Records a committed or adopted version's DP metadata (only the {@code dp_} entries are read). */
-    synchronized void remember(long version, Map<String, String> meta) {
-        Map<String, String> m = new LinkedHashMap<>();
-        meta.forEach((k, v) -> {
-            if (k.startsWith("dp_")) m.put(k, v);
-        });
-        Map<String, String> old = byVersion.put(version, m);
-        if (old != null && !old.containsKey(EPSILON)) roundsWithoutDp--;
-        if (!m.containsKey(EPSILON)) roundsWithoutDp++;
-        // The history shows the last 100 versions; the account itself travels in the newest one.
-        while (byVersion.size() > KEPT) byVersion.pollFirstEntry();
+    /** Whether a version's metadata (or its audit event) says it was made with DP. */
+    static boolean madeWithDp(Map<String, String> meta) {
+        return meta.containsKey(EPSILON);
     }
 
-    /** {@code {epsilon, delta, noise_multiplier, clip_norm, dp_rounds}} for a version made with DP, else null. */
-    synchronized ObjectNode at(long version) {
-        Map<String, String> m = byVersion.get(version);
-        if (m == null || !m.containsKey(EPSILON)) return null;
+    static boolean madeWithDp(JsonNode event) {
+        return event.hasNonNull(EPSILON);
+    }
+
+    /** {@code {epsilon, delta, noise_multiplier, clip_norm, dp_rounds}} of a round's audit event when it was made with DP, else null. */
+    static ObjectNode at(JsonNode roundEvent) {
+        if (!madeWithDp(roundEvent)) return null;
         ObjectNode n = JSON.createObjectNode();
-        n.put("epsilon", Double.parseDouble(m.get(EPSILON))).put("delta", Double.parseDouble(m.get(DELTA)))
-                .put("noise_multiplier", Double.parseDouble(m.get(NOISE))).put("clip_norm", Double.parseDouble(m.get(CLIP)))
-                .put("dp_rounds", Long.parseLong(m.get(ROUNDS)));
+        n.put("epsilon", roundEvent.path(EPSILON).asDouble()).put("delta", roundEvent.path(DELTA).asDouble())
+                .put("noise_multiplier", roundEvent.path(NOISE).asDouble()).put("clip_norm", roundEvent.path(CLIP).asDouble())
+                .put("dp_rounds", roundEvent.path(ROUNDS).asLong());
         return n;
     }
 
-    /** For {@code /status}: the plan's DP settings and the account after the latest version; null when DP was never used. */
-    synchronized ObjectNode status(long latestVersion) {
-        boolean used = byVersion.values().stream().anyMatch(m -> m.containsKey(EPSILON));
-        if (dp == null && !used) return null;
+    /**
+     * For {@code /status}: the plan's DP settings and the account after the latest version (its
+     * metadata {@code latest}), {@code roundsWithoutDp} of the recent versions made without DP; null
+     * when DP was never used.
+     */
+    ObjectNode status(long latestVersion, Map<String, String> latest, long roundsWithoutDp) {
+        long rounds = Long.parseLong(latest.getOrDefault(ROUNDS, "0"));
+        if (dp == null && rounds == 0) return null;
         ObjectNode n = JSON.createObjectNode();
         n.put("mechanism", "DP-FedAvg: Gaussian noise on the sum of clipped deltas").put("enabled", dp != null);
         if (dp != null) n.put("noise_multiplier", dp.noiseMultiplier()).put("clip_norm", dp.clipNorm());
         n.put("sampling_rate", 1.0).put("adjacency", "one site's update added or removed (zeroed)");
-        Map<String, String> last = byVersion.isEmpty() ? Map.of() : byVersion.lastEntry().getValue();
-        long rounds = Long.parseLong(last.getOrDefault(ROUNDS, "0"));
-        double sum = Double.parseDouble(last.getOrDefault(SUM, "0"));
+        double sum = Double.parseDouble(latest.getOrDefault(SUM, "0"));
         // The plan's δ; with DP switched off since, the δ of the last DP round.
-        double delta = dp != null ? dp.delta() : Double.parseDouble(last.getOrDefault(DELTA, Double.toString(AggregationOptions.DifferentialPrivacy.DEFAULT_DELTA)));
+        double delta = dp != null ? dp.delta() : Double.parseDouble(latest.getOrDefault(DELTA, Double.toString(AggregationOptions.DifferentialPrivacy.DEFAULT_DELTA)));
         n.put("version", latestVersion).put("dp_rounds", rounds).put("rounds_without_dp", roundsWithoutDp)
                 .put("epsilon", RdpAccountant.gaussianEpsilon(sum, delta)).put("delta", delta);
         return n;

@@ -11,7 +11,7 @@ import org.lungfl.core.plan.FederationPlan;
  * {@code retention} how many recent global versions are kept for stale updates and downloads.
  */
 public record ServerConfig(String host, int port, Path dataDir, int capacity, FederationPlan plan, boolean open, Path tlsCert,
-        Path tlsKey, long maxBodyBytes, int retention, Replication replication, UploadLimits uploads) {
+        Path tlsKey, long maxBodyBytes, int retention, Replication replication, UploadLimits uploads, String store) {
     public static final long DEFAULT_MAX_BODY = 64L << 20;
     public static final int DEFAULT_RETENTION = 10;
 
@@ -23,6 +23,27 @@ public record ServerConfig(String host, int port, Path dataDir, int capacity, Fe
     public ServerConfig(String host, int port, Path dataDir, int capacity, FederationPlan plan, boolean open, Path tlsCert, Path tlsKey,
             long maxBodyBytes, int retention, Replication replication) {
         this(host, port, dataDir, capacity, plan, open, tlsCert, tlsKey, maxBodyBytes, retention, replication, UploadLimits.DEFAULT);
+    }
+
+    public ServerConfig(String host, int port, Path dataDir, int capacity, FederationPlan plan, boolean open, Path tlsCert, Path tlsKey,
+            long maxBodyBytes, int retention, Replication replication, UploadLimits uploads) {
+        this(host, port, dataDir, capacity, plan, open, tlsCert, tlsKey, maxBodyBytes, retention, replication, uploads, null);
+    }
+
+    /**
+     * {@code store}: null for the files in {@code dataDir} (the default), or a
+     * {@code postgresql://HOST:PORT/DB?user=...} URL: the federation lives in that database and any
+     * number of servers may share it (docs/scaling-out.md).
+     */
+    public ServerConfig {
+        if (store != null && !StoreUrl.isPostgres(store)) {
+            throw new UserFacingException("--store '" + StoreUrl.redact(store) + "': give a postgresql://HOST:PORT/DATABASE?user=NAME URL"
+                    + " (without --store the federation lives in --data-dir)");
+        }
+        if (store != null && replication.peerUrl() != null) {
+            throw new UserFacingException("--backup-of and --peer are for a server with a data dir: with --store PostgreSQL replicates the"
+                    + " federation itself (run more replicas against the same database instead)");
+        }
     }
 
     /**
@@ -88,35 +109,39 @@ public record ServerConfig(String host, int port, Path dataDir, int capacity, Fe
     }
 
     public ServerConfig withHostPort(String h, int p) {
-        return new ServerConfig(h, p, dataDir, capacity, plan, open, tlsCert, tlsKey, maxBodyBytes, retention, replication, uploads);
+        return new ServerConfig(h, p, dataDir, capacity, plan, open, tlsCert, tlsKey, maxBodyBytes, retention, replication, uploads, store);
     }
 
     public ServerConfig withCapacity(int k) {
-        return new ServerConfig(host, port, dataDir, k, plan, open, tlsCert, tlsKey, maxBodyBytes, retention, replication, uploads);
+        return new ServerConfig(host, port, dataDir, k, plan, open, tlsCert, tlsKey, maxBodyBytes, retention, replication, uploads, store);
     }
 
     public ServerConfig withOpen(boolean o) {
-        return new ServerConfig(host, port, dataDir, capacity, plan, o, tlsCert, tlsKey, maxBodyBytes, retention, replication, uploads);
+        return new ServerConfig(host, port, dataDir, capacity, plan, o, tlsCert, tlsKey, maxBodyBytes, retention, replication, uploads, store);
     }
 
     public ServerConfig withTls(Path cert, Path key) {
-        return new ServerConfig(host, port, dataDir, capacity, plan, open, cert, key, maxBodyBytes, retention, replication, uploads);
+        return new ServerConfig(host, port, dataDir, capacity, plan, open, cert, key, maxBodyBytes, retention, replication, uploads, store);
     }
 
     public ServerConfig withMaxBodyBytes(long max) {
-        return new ServerConfig(host, port, dataDir, capacity, plan, open, tlsCert, tlsKey, max, retention, replication, uploads);
+        return new ServerConfig(host, port, dataDir, capacity, plan, open, tlsCert, tlsKey, max, retention, replication, uploads, store);
     }
 
     public ServerConfig withRetention(int r) {
-        return new ServerConfig(host, port, dataDir, capacity, plan, open, tlsCert, tlsKey, maxBodyBytes, r, replication, uploads);
+        return new ServerConfig(host, port, dataDir, capacity, plan, open, tlsCert, tlsKey, maxBodyBytes, r, replication, uploads, store);
     }
 
     public ServerConfig withReplication(Replication r) {
-        return new ServerConfig(host, port, dataDir, capacity, plan, open, tlsCert, tlsKey, maxBodyBytes, retention, r, uploads);
+        return new ServerConfig(host, port, dataDir, capacity, plan, open, tlsCert, tlsKey, maxBodyBytes, retention, r, uploads, store);
     }
 
     public ServerConfig withUploadLimits(UploadLimits u) {
-        return new ServerConfig(host, port, dataDir, capacity, plan, open, tlsCert, tlsKey, maxBodyBytes, retention, replication, u);
+        return new ServerConfig(host, port, dataDir, capacity, plan, open, tlsCert, tlsKey, maxBodyBytes, retention, replication, u, store);
+    }
+
+    public ServerConfig withStore(String url) {
+        return new ServerConfig(host, port, dataDir, capacity, plan, open, tlsCert, tlsKey, maxBodyBytes, retention, replication, uploads, url);
     }
 
     public boolean tls() {

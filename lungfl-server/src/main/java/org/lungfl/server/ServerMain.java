@@ -8,7 +8,7 @@ import org.lungfl.core.plan.FederationPlan;
  * A bare entry point for running the server as its own process (tests, benchmarks) with the same
  * options as {@code lungfl server}: {@code --host --port --data-dir --max-clients --plan --open
  * --tls-cert --tls-key --max-body-bytes --retention --backup-of --peer --failover-after --sync-interval --peer-token-file --peer-ca
- * --max-concurrent-uploads --min-upload-rate --upload-deadline --upload-rate-limit --idle-timeout}.
+ * --max-concurrent-uploads --min-upload-rate --upload-deadline --upload-rate-limit --idle-timeout --store}.
  */
 public final class ServerMain {
     private ServerMain() {}
@@ -29,7 +29,7 @@ public final class ServerMain {
         long maxBody = ServerConfig.DEFAULT_MAX_BODY;
         boolean open = false;
         Path cert = null, key = null, peerTokenFile = null, peerCa = null;
-        String backupOf = null, peer = null;
+        String backupOf = null, peer = null, store = null;
         java.time.Duration failoverAfter = ServerConfig.Replication.DEFAULT_FAILOVER_AFTER;
         java.time.Duration syncInterval = ServerConfig.Replication.DEFAULT_SYNC_INTERVAL;
         ServerConfig.UploadLimits u = ServerConfig.UploadLimits.DEFAULT;
@@ -66,6 +66,7 @@ public final class ServerMain {
                     case "--upload-deadline" -> deadline = seconds(v);
                     case "--upload-rate-limit" -> perMinute = Integer.parseInt(v);
                     case "--idle-timeout" -> idle = seconds(v);
+                    case "--store" -> store = v;
                     default -> throw new UserFacingException("unknown option " + a);
                 }
             } catch (NumberFormatException e) {
@@ -75,7 +76,7 @@ public final class ServerMain {
         if ((cert == null) != (key == null)) throw new UserFacingException("--tls-cert and --tls-key go together");
         return new ServerConfig(host, port, Path.of(dataDir), k, FederationPlan.load(plan), open, cert, key, maxBody, retention,
                 replication(backupOf, peer, failoverAfter, syncInterval, peerTokenFile, peerCa),
-                new ServerConfig.UploadLimits(minRate, u.rateGrace(), deadline, concurrent, perMinute, idle));
+                new ServerConfig.UploadLimits(minRate, u.rateGrace(), deadline, concurrent, perMinute, idle), store);
     }
 
     /** {@code --failover-after 30}, {@code --sync-interval 0.5}: seconds, fractions allowed. */

@@ -2,8 +2,7 @@ package org.lungfl.server;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import java.nio.channels.WritableByteChannel;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +14,8 @@ import org.lungfl.core.tensor.Tensor;
 import org.lungfl.core.weights.SafeTensorsFile;
 
 /**
- * Runs one aggregation round over files: for each slice of each tensor, the strategy reads that
- * slice from every update and base version and the result is appended to the new version's file.
+ * Runs one aggregation round over stored updates: for each slice of each tensor, the strategy reads
+ * that slice from every update and base version and the result is appended to the new version.
  * A strategy that needs the deltas' norms or distances first gets a first pass ({@link #measure}).
  * Memory is a few slices per update, whatever the model size is (docs/aggregation.md). A slice with
  * a value that is not a finite float ends the round with {@link NonFiniteAggregate} before the file
@@ -28,14 +27,17 @@ final class StreamingAggregation {
 
     private StreamingAggregation() {}
 
+    /** Opens a kept version for a round (from the store the round runs on). */
+    interface Versions {
+        SafeTensorsFile open(long version) throws IOException;
+    }
+
     /** The first pass of a round that {@link AggregationStrategy.Round#scans() scans}: nothing to do for the others. */
-    static void measure(AggregationStrategy.Round round, List<QueuedUpdate> batch, ModelStore store, List<TensorSpec> layout)
+    static void measure(AggregationStrategy.Round round, List<SafeTensorsFile> updates, Versions store, List<TensorSpec> layout)
             throws IOException {
         if (!round.scans()) return;
-        List<SafeTensorsFile> updates = new ArrayList<>(batch.size());
         Map<Long, SafeTensorsFile> versions = new HashMap<>();
         try {
-            for (QueuedUpdate u : batch) updates.add(SafeTensorsFile.open(u.file()));
             Slices in = new Slices(updates, versions, store);
             for (TensorSpec t : layout) {
                 if (t.dtype() != DType.F32) continue;
@@ -48,48 +50,41 @@ final class StreamingAggregation {
             }
             round.scanned();
         } finally {
-            for (SafeTensorsFile f : updates) f.close();
             for (SafeTensorsFile f : versions.values()) f.close();
         }
     }
 
     /**
-     * Writes the aggregate into a fsynced temporary in the version store and returns it; the round's
-     * server state (if any) is made durable before this returns, so it is on disk before the version.
+     * Writes the aggregate to {@code out}; the round's server state (if any) is committed before this
+     * returns, so it is kept before the version is.
      */
-    static Path run(AggregationStrategy.Round round, List<QueuedUpdate> batch, ModelStore store, long current,
-            List<TensorSpec> layout, Map<String, String> metadata) throws IOException {
-        List<SafeTensorsFile> updates = new ArrayList<>(batch.size());
+    static void run(AggregationStrategy.Round round, List<SafeTensorsFile> updates, Versions store, List<TensorSpec> layout,
+            Map<String, String> metadata, WritableByteChannel out) throws IOException {
         Map<Long, SafeTensorsFile> versions = new HashMap<>();
         try {
-            for (QueuedUpdate u : batch) updates.add(SafeTensorsFile.open(u.file()));
             Slices in = new Slices(updates, versions, store);
-            Path tmp = DurableFiles.writeTemp(store.dir(), ch -> {
-                SafeTensorsFile.Writer out = SafeTensorsFile.writer(ch, layout, metadata);
-                float[] floats = new float[SLICE];
-                long[] longs = new long[SLICE];
-                for (TensorSpec t : layout) {
-                    long n = Tensor.elementCount(t.shape());
-                    for (long from = 0; from < n; from += SLICE) {
-                        int len = (int) Math.min(SLICE, n - from);
-                        in.at(t.name(), from, len);
-                        if (t.dtype() == DType.F32) {
-                            round.floats(in, floats, len);
-                            requireFinite(t.name(), floats, len, from);
-                            if (WeightRules.isRunningVariance(t.name())) clampAtZero(floats, len);
-                            out.floats(floats, len);
-                        } else {
-                            round.longs(in, longs, len);
-                            out.longs(longs, len);
-                        }
+            SafeTensorsFile.Writer w = SafeTensorsFile.writer(out, layout, metadata);
+            float[] floats = new float[SLICE];
+            long[] longs = new long[SLICE];
+            for (TensorSpec t : layout) {
+                long n = Tensor.elementCount(t.shape());
+                for (long from = 0; from < n; from += SLICE) {
+                    int len = (int) Math.min(SLICE, n - from);
+                    in.at(t.name(), from, len);
+                    if (t.dtype() == DType.F32) {
+                        round.floats(in, floats, len);
+                        requireFinite(t.name(), floats, len, from);
+                        if (WeightRules.isRunningVariance(t.name())) clampAtZero(floats, len);
+                        w.floats(floats, len);
+                    } else {
+                        round.longs(in, longs, len);
+                        w.longs(longs, len);
                     }
                 }
-                out.finish();
-            });
+            }
+            w.finish();
             round.finish();
-            return tmp;
         } finally {
-            for (SafeTensorsFile f : updates) f.close();
             for (SafeTensorsFile f : versions.values()) f.close();
         }
     }
@@ -126,7 +121,7 @@ final class StreamingAggregation {
     private static final class Slices implements AggregationStrategy.Inputs {
         private final List<SafeTensorsFile> updates;
         private final Map<Long, SafeTensorsFile> versions;
-        private final ModelStore store;
+        private final Versions store;
         private final float[] floats = new float[SLICE];
         private final long[] longs = new long[SLICE];
         private final ByteBuffer scratch = ByteBuffer.allocate(SLICE * 8);
@@ -134,7 +129,7 @@ final class StreamingAggregation {
         private long from;
         private int len;
 
-        Slices(List<SafeTensorsFile> updates, Map<Long, SafeTensorsFile> versions, ModelStore store) {
+        Slices(List<SafeTensorsFile> updates, Map<Long, SafeTensorsFile> versions, Versions store) {
             this.updates = updates;
             this.versions = versions;
             this.store = store;
@@ -184,7 +179,7 @@ final class StreamingAggregation {
             SafeTensorsFile f = versions.get(version);
             if (f == null) {
                 try {
-                    f = SafeTensorsFile.open(store.path(version));
+                    f = store.open(version);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException("version " + version + " unreadable", e);
                 }

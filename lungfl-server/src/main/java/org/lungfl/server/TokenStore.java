@@ -4,42 +4,25 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.lungfl.core.UserFacingException;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bearer tokens in {@code tokens.json}: only SHA-256 hashes are stored (a token is 256 random bits,
- * so a fast hash is enough). The file is re-read when it changes, so {@code lungfl server token add}
+ * Bearer tokens of a data dir in {@code tokens.json}: only SHA-256 hashes are stored. The file is re-read when it changes, so {@code lungfl server token add}
  * and {@code revoke} take effect on a running server. Changes hold an inter-process lock on
  * {@code tokens.json.lock}, so any number of them may run at once without losing one.
  */
-public final class TokenStore {
+public final class TokenStore implements Tokens {
     public static final String FILE = "tokens.json";
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final SecureRandom RANDOM = new SecureRandom();
-
-    /** One stored token: who it belongs to and whether it may use the admin endpoints. */
-    public record Entry(@JsonProperty("name") String name, @JsonProperty("sha256") String sha256,
-            @JsonProperty("admin") boolean admin, @JsonProperty("created_at") String createdAt) {}
 
     record File(@JsonProperty("tokens") List<Entry> tokens) {}
-
-    /** Who a valid token belongs to. */
-    public record Principal(String name, boolean admin) {}
 
     private final Path file;
     private final Path lockFile;
@@ -54,6 +37,7 @@ public final class TokenStore {
     }
 
     /** The stored tokens; a token file that cannot be read is an error here (the CLI reports it). */
+    @Override
     public List<Entry> list() {
         reloadIfChanged();
         if (problem != null) throw new UserFacingException(problem);
@@ -68,44 +52,38 @@ public final class TokenStore {
     }
 
     /** Why the token file could not be read (every token is refused meanwhile), or null. */
-    String problem() {
+    @Override
+    public String problem() {
         reloadIfChanged();
         return problem;
     }
 
     /** Creates a token for {@code name} and returns it: the only time it is ever visible. */
+    @Override
     public String add(String name, boolean admin) {
-        if (!NAME.matcher(name).matches()) {
-            throw new UserFacingException("token name '" + name + "': use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
-        }
-        byte[] raw = new byte[32];
-        RANDOM.nextBytes(raw);
-        String token = "lfl_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        Tokens.checkName(name);
+        String token = Tokens.generate();
         update(now -> {
             if (now.stream().anyMatch(e -> e.name().equals(name))) {
                 throw new UserFacingException("a token named '" + name + "' exists already; revoke it first to replace it");
             }
-            now.add(new Entry(name, sha256(token), admin, Instant.now().toString()));
+            now.add(new Entry(name, Tokens.sha256(token), admin, Instant.now().toString()));
             return true;
         });
         return token;
     }
 
     /** Returns whether a token of that name existed. */
+    @Override
     public boolean revoke(String name) {
         return update(now -> now.removeIf(e -> e.name().equals(name)));
     }
 
+    @Override
     public Optional<Principal> authenticate(String token) {
         if (token == null || token.isEmpty()) return Optional.empty();
-        byte[] presented = sha256(token).getBytes(StandardCharsets.US_ASCII);
-        Principal found = null;
         reloadIfChanged();
-        for (Entry e : entries) {
-            // Compare every entry in constant time so timing says nothing about which one matched.
-            if (MessageDigest.isEqual(presented, e.sha256().getBytes(StandardCharsets.US_ASCII))) found = new Principal(e.name(), e.admin());
-        }
-        return Optional.ofNullable(found);
+        return Tokens.match(entries, token);
     }
 
     /**
@@ -178,14 +156,6 @@ public final class TokenStore {
         } catch (IOException e) {
             entries = List.of();
             problem = file + ": cannot read: " + e.getMessage();
-        }
-    }
-
-    static String sha256(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -42,15 +42,19 @@ final class UpdateQueue {
         return new IncomingUpload.Received(tmp, body.length, sha256(body));
     }
 
+    Path path(long seq) {
+        return dir.resolve(String.format("u%012d.safetensors", seq));
+    }
+
     Path commit(IncomingUpload.Received staged, long seq) throws IOException {
-        Path target = dir.resolve(String.format("u%012d.safetensors", seq));
+        Path target = path(seq);
         DurableFiles.commit(staged.file(), target);
         return target;
     }
 
     void delete(Collection<QueuedUpdate> updates) throws IOException {
         if (updates.isEmpty()) return;
-        for (QueuedUpdate u : updates) Files.deleteIfExists(u.file());
+        for (QueuedUpdate u : updates) Files.deleteIfExists(path(u.seq()));
         DurableFiles.syncDirectory(dir);
     }
 
@@ -82,7 +86,7 @@ final class UpdateQueue {
             }
             DataDir.restrict(f);
             out.add(new QueuedUpdate(seq, u.clientId(), u.updateId(), u.numSamples(), u.baseVersion(), addressBySeq.getOrDefault(seq, "unknown"),
-                    Files.getLastModifiedTime(f).toInstant(), f, sha256(f)));
+                    Files.getLastModifiedTime(f).toInstant(), sha256(f), u.metrics()));
         }
         return out;
     }

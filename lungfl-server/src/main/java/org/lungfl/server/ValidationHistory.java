@@ -4,90 +4,49 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
-import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.lungfl.core.metrics.MetricNames;
-import org.lungfl.core.weights.SafeTensorsFile;
 
 /**
  * The validation metrics clients send with their updates ({@code __metadata__.metrics}), kept per
- * global version in {@code validation.jsonl}: one line per aggregation listing each contributor's
- * metrics. A line is written just before its version is committed; a crash in between leaves a line
- * for a version that is then aggregated again and written again, and the last line of a version
- * wins. Only versions the server has published are ever reported.
+ * global version by the store: one line per version listing each contributor's metrics, committed
+ * with the version (a file store writes it just before the version; a crash in between leaves a
+ * line for a version that is then aggregated again and written again, and the last line of a
+ * version wins). Only versions the server has published are ever reported.
  *
  * <p>The summary of a version is the sample-weighted mean (weights = {@code num_samples}) of every
  * numeric metric over the contributors that reported it; nothing here is patient data.
  */
-final class ValidationHistory implements Closeable {
-    static final String FILE = "validation.jsonl";
+final class ValidationHistory {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final FileChannel out;
-    private final TreeMap<Long, ObjectNode> byVersion = new TreeMap<>();
+    private ValidationHistory() {}
 
-    ValidationHistory(Path dataDir) throws IOException {
-        Path file = dataDir.resolve(FILE);
-        if (Files.exists(file)) {
-            try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    try {
-                        JsonNode n = JSON.readTree(line);
-                        if (n instanceof ObjectNode o && o.has("version")) byVersion.put(o.get("version").asLong(), o);
-                    } catch (IOException torn) {
-                        // a half-written last line: its version was never committed
-                    }
-                }
-            }
-        }
-        this.out = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
-                DataDir.privateFile());
-        DataDir.restrict(file);
-    }
-
-    /** Records the metrics of the updates that make up {@code version}; called before the version is committed. */
-    void record(long version, List<QueuedUpdate> batch) throws IOException {
+    /** The line of the updates that make up {@code version}. */
+    static ObjectNode line(long version, List<QueuedUpdate> batch) {
         ObjectNode line = JSON.createObjectNode();
         line.put("version", version);
         ArrayNode contributors = line.putArray("contributors");
         for (QueuedUpdate u : batch) {
             ObjectNode c = contributors.addObject();
             c.put("client_id", u.clientId()).put("update_id", u.updateId()).put("num_samples", u.numSamples());
-            String metrics;
-            try (SafeTensorsFile f = SafeTensorsFile.open(u.file())) {
-                metrics = f.metadata().get("metrics");
-            }
             // Checked against MetricNames on upload: known names, finite numbers in range.
-            if (metrics != null) c.set("metrics", known(metrics));
+            if (u.metrics() != null) c.set("metrics", known(u.metrics()));
         }
-        byte[] bytes = (JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
-        synchronized (this) {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            while (b.hasRemaining()) out.write(b);
-            out.force(false);
-            byVersion.put(version, line);
-        }
+        return line;
     }
 
     /**
-     * {@code {reporting, samples, metrics: {name: weighted mean}, clients: [...]}} for a version,
-     * or null when no contributor of it sent metrics.
+     * {@code {reporting, samples, metrics: {name: weighted mean}, clients: [...]}} for a version's
+     * line, or null when no contributor of it sent metrics.
      */
-    synchronized ObjectNode summary(long version) {
-        ObjectNode line = byVersion.get(version);
+    static ObjectNode summary(ObjectNode line) {
         if (line == null) return null;
+        long version = line.path("version").asLong();
         Map<String, double[]> sums = new LinkedHashMap<>(); // name -> {Σ n·x, Σ n}
         int reporting = 0;
         long samples = 0;
@@ -130,16 +89,12 @@ final class ValidationHistory implements Closeable {
     }
 
     /** The summary of the newest published version that has metrics, or null. */
-    synchronized ObjectNode latest(long publishedVersion) {
-        for (Long v : byVersion.headMap(publishedVersion, true).descendingKeySet()) {
-            ObjectNode s = summary(v);
+    static ObjectNode latest(FederationStore store, long publishedVersion) throws IOException {
+        // Rounds whose contributors sent no metrics at all are rare: the last hundred is plenty.
+        for (ObjectNode line : store.validationUpTo(publishedVersion, 100)) {
+            ObjectNode s = summary(line);
             if (s != null) return s;
         }
         return null;
-    }
-
-    @Override
-    public synchronized void close() throws IOException {
-        out.close();
     }
 }

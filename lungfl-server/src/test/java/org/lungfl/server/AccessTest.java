@@ -40,9 +40,9 @@ class AccessTest {
 
     @Test
     void aHospitalSeesItsOwnEntriesAndTheCoordinatorSeesEveryone() throws Exception {
-        TokenStore tokens = new TokenStore(dir);
+        Tokens tokens = TestStores.tokens(dir);
         String a = tokens.add("hospital-a", false), b = tokens.add("hospital-b", false), admin = tokens.add("coordinator", true);
-        try (LungflServer s = LungflServer.start(ServerConfig.defaults(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(5))) {
+        try (LungflServer s = LungflServer.start(TestStores.config(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(5))) {
             String url = s.url();
             assertThat(Uploads.post(url, "/upload", Uploads.update("hospital-a", "a1", 10, 0, 1f), a).statusCode()).isEqualTo(200);
             assertThat(Uploads.post(url, "/upload", Uploads.update("hospital-b", "b1", 20, 0, 1f), b).statusCode()).isEqualTo(200);
@@ -77,11 +77,11 @@ class AccessTest {
 
     @Test
     void aHospitalSeesTheFederationsValidationButNeverAnotherSitesFigures() throws Exception {
-        TokenStore tokens = new TokenStore(dir);
+        Tokens tokens = TestStores.tokens(dir);
         Map<String, String> site = new java.util.LinkedHashMap<>();
         for (String n : List.of("hospital-a", "hospital-b", "hospital-c")) site.put(n, tokens.add(n, false));
         String admin = tokens.add("coordinator", true);
-        try (LungflServer s = LungflServer.start(ServerConfig.defaults(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(2))) {
+        try (LungflServer s = LungflServer.start(TestStores.config(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(2))) {
             String url = s.url();
             // Version 1 from a and b: a's own figures and the mean give b's, so a sees no validation.
             upload(url, "hospital-a", "a1", 0, 0.6, site);
@@ -108,20 +108,20 @@ class AccessTest {
 
     @Test
     void anAdminTokenIsNotAHospital() throws Exception {
-        String admin = new TokenStore(dir).add("coordinator", true);
-        try (LungflServer s = LungflServer.start(ServerConfig.defaults(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(5))) {
+        String admin = TestStores.tokens(dir).add("coordinator", true);
+        try (LungflServer s = LungflServer.start(TestStores.config(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(5))) {
             HttpResponse<String> r = Uploads.post(s.url(), "/upload", Uploads.update("coordinator", "c1", 10, 0, 1f), admin);
             assertThat(r.statusCode()).isEqualTo(403);
             assertThat(r.body()).contains("admin token, which cannot upload");
             assertThat(s.service().queueSize()).isZero();
-            assertThat(Files.readString(dir.resolve(AuditLog.FILE))).contains("\"event\":\"rejected\",\"status\":403");
+            assertThat(TestStores.auditText(dir)).contains("\"event\":\"rejected\",\"status\":403");
         }
     }
 
     @Test
     void theBearerSchemeIsCaseInsensitive() throws Exception {
-        String a = new TokenStore(dir).add("hospital-a", false);
-        try (LungflServer s = LungflServer.start(ServerConfig.defaults(dir, PLAN).withHostPort("127.0.0.1", 0))) {
+        String a = TestStores.tokens(dir).add("hospital-a", false);
+        try (LungflServer s = LungflServer.start(TestStores.config(dir, PLAN).withHostPort("127.0.0.1", 0))) {
             for (String scheme : List.of("Bearer ", "bearer ", "BEARER ", "bEaReR   ")) {
                 assertThat(get(s.url(), "/status", scheme + a).statusCode()).as(scheme).isEqualTo(200);
             }
@@ -133,10 +133,10 @@ class AccessTest {
 
     @Test
     void eachClientMayStartOnlySoManyUploadsAMinute() throws Exception {
-        TokenStore tokens = new TokenStore(dir);
+        Tokens tokens = TestStores.tokens(dir);
         String a = tokens.add("hospital-a", false), b = tokens.add("hospital-b", false);
         ServerConfig.UploadLimits d = ServerConfig.UploadLimits.DEFAULT;
-        ServerConfig config = ServerConfig.defaults(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(50)
+        ServerConfig config = TestStores.config(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(50)
                 .withUploadLimits(new ServerConfig.UploadLimits(d.minBytesPerSecond(), d.rateGrace(), d.deadline(), d.maxConcurrent(), 3,
                         d.idleTimeout()));
         try (LungflServer s = LungflServer.start(config)) {
@@ -152,7 +152,7 @@ class AccessTest {
             // Another hospital is not affected.
             assertThat(Uploads.post(s.url(), "/upload", Uploads.update("hospital-b", "b1", 10, 0, 1f), b).statusCode()).isEqualTo(200);
             // One audit line for the run of refusals, not one per request.
-            List<String> audit = Files.readAllLines(dir.resolve(AuditLog.FILE));
+            List<String> audit = TestStores.auditLines(dir);
             assertThat(audit).filteredOn(l -> l.contains("\"event\":\"rate_limited\"")).hasSize(1);
             assertThat(audit).filteredOn(l -> l.contains("\"event\":\"received\"")).hasSize(4);
         }
@@ -162,7 +162,7 @@ class AccessTest {
     void openModeAdminEndpointsAnswerOnlyOnLoopbackUnlessAnAdminTokenIsConfigured() throws Exception {
         InetAddress lan = nonLoopbackAddress();
         Assumptions.assumeTrue(lan != null, "this machine has no non-loopback IPv4 address to call from");
-        ServerConfig config = ServerConfig.defaults(dir, PLAN).withHostPort("0.0.0.0", 0).withOpen(true);
+        ServerConfig config = TestStores.config(dir, PLAN).withHostPort("0.0.0.0", 0).withOpen(true);
         try (LungflServer s = LungflServer.start(config)) {
             String viaLan = "http://" + lan.getHostAddress() + ":" + s.port();
             String viaLoopback = "http://127.0.0.1:" + s.port();
@@ -177,7 +177,7 @@ class AccessTest {
                     .isEqualTo(lan.getHostAddress());
 
             // Once an admin token exists, it opens the admin endpoints from anywhere, and only it does.
-            String admin = new TokenStore(dir).add("coordinator", true);
+            String admin = TestStores.tokens(dir).add("coordinator", true);
             assertThat(Uploads.post(viaLan, "/api/v1/admin/clear", new byte[0], admin).statusCode()).isEqualTo(200);
             assertThat(Uploads.post(viaLoopback, "/api/v1/admin/clear", new byte[0], null).statusCode()).isEqualTo(401);
         }

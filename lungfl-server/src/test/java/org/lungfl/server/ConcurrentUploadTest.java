@@ -36,7 +36,7 @@ class ConcurrentUploadTest {
         ServerConfig.UploadLimits all = ServerConfig.UploadLimits.DEFAULT;
         all = new ServerConfig.UploadLimits(all.minBytesPerSecond(), all.rateGrace(), all.deadline(), clients, all.perClientPerMinute(),
                 all.idleTimeout());
-        try (LungflServer server = LungflServer.start(ServerConfig.defaults(dir, Uploads.unscreenedPlan()).withHostPort("127.0.0.1", 0)
+        try (LungflServer server = LungflServer.start(TestStores.config(dir, Uploads.unscreenedPlan()).withHostPort("127.0.0.1", 0)
                 .withCapacity(k).withOpen(true).withRetention(50).withUploadLimits(all))) {
             String url = server.url();
             // Client i uploads the constant i + 1 with 10 + i samples: each average is checkable by hand.
@@ -57,14 +57,22 @@ class ConcurrentUploadTest {
                 if (JSON.readTree(r.body()).get("aggregated").asBoolean()) aggregatedAcks++;
             }
             pool.shutdown();
-            assertThat(aggregatedAcks).isEqualTo(clients / k);
+            if (TestStores.POSTGRES) {
+                // Any replica's sweeper may run a full queue's round (docs/scaling-out.md), and then no upload's answer says
+                // "aggregated": wait for the rounds, and count only what the answers can promise.
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (server.service().snapshot().globalVersion() < clients / k && System.nanoTime() < deadline) Thread.sleep(100);
+                assertThat(aggregatedAcks).isBetween(0, clients / k);
+            } else {
+                assertThat(aggregatedAcks).isEqualTo(clients / k);
+            }
             assertThat(server.service().snapshot().globalVersion()).isEqualTo(clients / k);
             assertThat(server.service().queueSize()).isZero();
 
             // The audit log: ten aggregations of ten, each update in exactly one.
             Map<Long, JsonNode> rounds = new HashMap<>();
             Set<String> counted = new HashSet<>();
-            for (String line : Files.readAllLines(dir.resolve(AuditLog.FILE))) {
+            for (String line : TestStores.auditLines(dir)) {
                 JsonNode e = JSON.readTree(line);
                 if (!e.get("event").asText().equals("aggregated")) continue;
                 assertThat(rounds.put(e.get("version").asLong(), e)).isNull();

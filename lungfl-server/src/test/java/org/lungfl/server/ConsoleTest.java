@@ -19,7 +19,7 @@ class ConsoleTest {
 
     @Test
     void commandsWorkAndClosingStdinLeavesTheServerRunning() throws Exception {
-        LungflServer s = LungflServer.start(ServerConfig.defaults(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(10).withOpen(true));
+        LungflServer s = LungflServer.start(TestStores.config(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(10).withOpen(true));
         try {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
             PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
@@ -56,7 +56,7 @@ class ConsoleTest {
 
     @Test
     void quitStopsGracefully() throws Exception {
-        LungflServer s = LungflServer.start(ServerConfig.defaults(dir, PLAN).withHostPort("127.0.0.1", 0).withOpen(true));
+        LungflServer s = LungflServer.start(TestStores.config(dir, PLAN).withHostPort("127.0.0.1", 0).withOpen(true));
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         PipedOutputStream typing = new PipedOutputStream();
         new Console(s, new PipedInputStream(typing), new PrintStream(buf, true, StandardCharsets.UTF_8)).start();
@@ -73,7 +73,7 @@ class ConsoleTest {
         waiter.start();
         waiter.join(TimeUnit.SECONDS.toMillis(20));
         assertThat(waiter.isAlive()).isFalse();
-        assertThat(java.nio.file.Files.readString(dir.resolve(AuditLog.FILE))).contains("\"event\":\"stopped\"");
+        assertThat(TestStores.auditText(dir)).contains("\"event\":\"stopped\"");
         assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> Uploads.get(s.url(), "/health", null))).isNotNull();
     }
 }

@@ -23,7 +23,7 @@ class DashboardApiTest {
     @TempDir Path dir;
 
     private LungflServer start() throws Exception {
-        return LungflServer.start(ServerConfig.defaults(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(3));
+        return LungflServer.start(TestStores.config(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(3));
     }
 
     static JsonNode get(String url, String path, String token) throws Exception {
@@ -34,7 +34,7 @@ class DashboardApiTest {
 
     @Test
     void thePageIsServedWithAStrictPolicyAndHoldsNoData() throws Exception {
-        new TokenStore(dir).add("hospital-a", false);
+        TestStores.tokens(dir).add("hospital-a", false);
         try (LungflServer s = start()) {
             HttpResponse<String> page = Uploads.get(s.url(), "/", null);
             assertThat(page.statusCode()).isEqualTo(200);
@@ -67,7 +67,7 @@ class DashboardApiTest {
 
     @Test
     void anAdminSeesEveryClientAndAClientTokenOnlyItself() throws Exception {
-        TokenStore tokens = new TokenStore(dir);
+        Tokens tokens = TestStores.tokens(dir);
         String a = tokens.add("hospital-a", false), b = tokens.add("hospital-b", false), ops = tokens.add("ops", true);
         try (LungflServer s = start()) {
             String url = s.url();
@@ -125,7 +125,7 @@ class DashboardApiTest {
 
     @Test
     void sightingsAndEventNumbersSurviveARestart() throws Exception {
-        TokenStore tokens = new TokenStore(dir);
+        Tokens tokens = TestStores.tokens(dir);
         String a = tokens.add("hospital-a", false), ops = tokens.add("ops", true);
         Map<String, JsonNode> before;
         JsonNode eventsBefore;

@@ -22,7 +22,7 @@ class FedAdamStateTest {
     @Test
     void theMomentsAreKeptDurablyWithTheVersions() throws Exception {
         FederationPlan plan = Uploads.planWithAggregation("{\"strategy\": \"fedadam\", \"server_optimizer\": {\"learning_rate\": 0.003}}");
-        ServerConfig config = ServerConfig.defaults(dir, plan).withHostPort("127.0.0.1", 0).withCapacity(2).withOpen(true);
+        ServerConfig config = TestStores.config(dir, plan).withHostPort("127.0.0.1", 0).withCapacity(2).withOpen(true);
         Weights v0 = plan.initialWeights();
         Weights a1 = Uploads.around(v0, 1, 0.002, 1, 1), b1 = Uploads.around(v0, 2, 0.002, 1, 1);
         Weights v1;
@@ -31,7 +31,7 @@ class FedAdamStateTest {
             Uploads.post(s.url(), "/upload", Uploads.upload(b1, "b", "1", 30, 0), null);
             v1 = Uploads.version(s.url(), 1, null);
         }
-        assertThat(dir.resolve(OptimizerStateFiles.DIR).resolve("v00000001-m.safetensors")).exists();
+        if (!TestStores.POSTGRES) assertThat(dir.resolve(OptimizerStateFiles.DIR).resolve("v00000001-m.safetensors")).exists();
         Weights a2 = Uploads.around(v1, 3, 0.002, 1, 2), b2 = Uploads.around(v1, 4, 0.002, 1, 2);
         Weights v2;
         try (LungflServer s = LungflServer.start(config)) {
@@ -50,6 +50,7 @@ class FedAdamStateTest {
                 List.of(new Contribution(10, 1), new Contribution(30, 1)));
         assertThat(v2).isNotEqualTo(fresh);
         // Only the newest versions' state is kept.
+        if (TestStores.POSTGRES) return;
         try (var files = Files.list(dir.resolve(OptimizerStateFiles.DIR))) {
             assertThat(files.map(f -> f.getFileName().toString()).sorted()).containsExactly("v00000001-m.safetensors", "v00000001-v.safetensors",
                     "v00000002-m.safetensors", "v00000002-v.safetensors");

@@ -41,7 +41,7 @@ class FedBnServerTest {
     @Test
     void theServerAveragesAllButTheBatchNormStatistics() throws Exception {
         FederationPlan plan = Uploads.planWithAggregation("{\"strategy\": \"fedavg\", \"fedbn\": true}");
-        try (LungflServer s = LungflServer.start(ServerConfig.defaults(dir, plan).withHostPort("127.0.0.1", 0).withCapacity(2).withOpen(true))) {
+        try (LungflServer s = LungflServer.start(TestStores.config(dir, plan).withHostPort("127.0.0.1", 0).withCapacity(2).withOpen(true))) {
             String url = s.url();
             Weights v0 = Uploads.version(url, 0, null);
             Weights a = site(v0, 1, 0.3f, 2.0f, 40), b = site(v0, 2, -0.2f, 0.5f, 90);

@@ -143,7 +143,7 @@ class KillNineTest {
 
         // Screening may quarantine the workers' far-apart constant updates: kept whole, never aggregated.
         Set<String> quarantined = new HashSet<>();
-        Path q = data.resolve(UpdateScreening.DIR);
+        Path q = data.resolve(FileScreeningRecords.DIR);
         if (Files.isDirectory(q)) {
             try (DirectoryStream<Path> s = Files.newDirectoryStream(q)) {
                 for (Path p : s) {

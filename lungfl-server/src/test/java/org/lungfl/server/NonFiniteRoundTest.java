@@ -41,7 +41,7 @@ class NonFiniteRoundTest {
 
     @Test
     void finiteUploadsNearTheFloatRangeGiveAFiniteVersionThatClientsCanUploadAgain() throws Exception {
-        try (LungflServer s = LungflServer.start(ServerConfig.defaults(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(1).withOpen(true))) {
+        try (LungflServer s = LungflServer.start(TestStores.config(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(1).withOpen(true))) {
             String url = s.url();
             // The probe of issue 13 with K = 1: −FLT_MAX, an unchanged copy, then a stale +FLT_MAX from the older base.
             assertThat(Uploads.post(url, "/upload", update("a", "1", 0, v0WithBias(-MAX)), null).statusCode()).isEqualTo(200);
@@ -61,7 +61,7 @@ class NonFiniteRoundTest {
 
     @Test
     void anAggregateBeyondFloatRangeIsRefusedAuditedShownAndTheQueueKept() throws Exception {
-        ServerConfig config = ServerConfig.defaults(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(1).withOpen(true);
+        ServerConfig config = TestStores.config(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(1).withOpen(true);
         try (LungflServer s = LungflServer.start(config)) {
             String url = s.url();
             assertThat(Uploads.post(url, "/upload", update("a", "1", 0, v0WithBias(MAX)), null).statusCode()).isEqualTo(200);
@@ -71,7 +71,7 @@ class NonFiniteRoundTest {
             JsonNode ack = JSON.readTree(r.body());
             assertThat(ack.get("aggregated").asBoolean()).isFalse();
             assertThat(ack.get("global_version").asLong()).isEqualTo(1);
-            assertThat(Files.exists(dir.resolve("versions").resolve("v00000002.safetensors"))).isFalse();
+            assertThat(s.service().store().isKept(2)).isFalse();
             assertThat(Uploads.download(url, "?version=2", null, null).statusCode()).isEqualTo(404);
 
             JsonNode status = JSON.readTree(Uploads.get(url, "/status", null).body());
@@ -81,7 +81,7 @@ class NonFiniteRoundTest {
             assertThat(refused.get("reason").asText()).isEqualTo("the aggregate is not finite: tensor 'fc1.bias' would hold Infinity at index 0");
             assertThat(refused.get("clients")).extracting(JsonNode::asText).containsExactly("b");
             JsonNode audited = null;
-            for (String line : Files.readAllLines(dir.resolve(AuditLog.FILE))) if (line.contains("\"event\":\"refused\"")) audited = JSON.readTree(line);
+            for (String line : TestStores.auditLines(dir)) if (line.contains("\"event\":\"refused\"")) audited = JSON.readTree(line);
             assertThat(audited).isNotNull();
             assertThat(audited.get("contributors").get(0).get("client_id").asText()).isEqualTo("b");
 
@@ -94,7 +94,7 @@ class NonFiniteRoundTest {
 
     @Test
     void aStaleUpdateCannotPublishANegativeRunningVarianceThatClientsCouldNotUploadAgain() throws Exception {
-        try (LungflServer s = LungflServer.start(ServerConfig.defaults(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(1).withOpen(true))) {
+        try (LungflServer s = LungflServer.start(TestStores.config(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(1).withOpen(true))) {
             String url = s.url();
             // Every F32 value 0.1: v1's running variances are 0.1 where version 0 had 1.
             assertThat(Uploads.post(url, "/upload", Uploads.update("a", "1", 10, 0, 0.1f), null).statusCode()).isEqualTo(200);
@@ -111,7 +111,7 @@ class NonFiniteRoundTest {
 
     @Test
     void aRefusedRoundIsRefusedAgainAfterARestartAndTheServerStillStarts() throws Exception {
-        ServerConfig config = ServerConfig.defaults(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(2).withOpen(true);
+        ServerConfig config = TestStores.config(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(2).withOpen(true);
         try (LungflServer s = LungflServer.start(config)) {
             Uploads.post(s.url(), "/upload", update("a", "1", 0, v0WithBias(MAX)), null);
             Uploads.post(s.url(), "/upload", update("b", "1", 0, v0WithBias(MAX)), null);

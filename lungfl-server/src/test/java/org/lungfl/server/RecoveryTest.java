@@ -60,7 +60,7 @@ class RecoveryTest {
         Path consumed;
         try (LungflServer s = start(2, 10)) {
             Uploads.post(s.url(), "/upload", Uploads.update("a", "a1", 4, 0, 1f), null);
-            consumed = s.service().snapshot().queued().get(0).file();
+            consumed = ((FileStore) s.service().store()).queueFile(s.service().snapshot().queued().get(0).seq());
             byte[] keep = Files.readAllBytes(consumed);
             Uploads.post(s.url(), "/upload", Uploads.update("b", "b1", 4, 0, 3f), null);
             // As if killed after the version was committed, before the queue file was deleted.
@@ -89,12 +89,12 @@ class RecoveryTest {
     void oldVersionsArePrunedUnlessAQueuedUpdateNeedsThem() throws Exception {
         try (LungflServer s = start(1, 2)) {
             for (int i = 0; i < 4; i++) Uploads.post(s.url(), "/upload", Uploads.update("a", "a" + i, 4, i, 1f), null);
-            assertThat(s.service().models().kept()).containsExactly(3L, 4L);
+            assertThat(s.service().store().kept()).containsExactly(3L, 4L);
             var r = Uploads.post(s.url(), "/upload", Uploads.update("b", "b1", 4, 1, 1f), null);
             assertThat(r.statusCode()).isEqualTo(409);
             assertThat(r.body()).contains("base_version 1 is no longer kept");
             assertThat(Uploads.download(s.url(), "?version=2", null, null).statusCode()).isEqualTo(404);
-            ModelStore models = s.service().models();
+            ModelStore models = ((FileStore) s.service().store()).models();
             models.prune(1, java.util.Set.of(3L));
             assertThat(models.kept()).containsExactly(3L, 4L);
             models.prune(1, java.util.Set.of());

@@ -33,7 +33,7 @@ class ScreeningTest {
     }
 
     private LungflServer start(FederationPlan plan) throws Exception {
-        return LungflServer.start(ServerConfig.defaults(dir, plan).withHostPort("127.0.0.1", 0).withCapacity(3).withOpen(true));
+        return LungflServer.start(TestStores.config(dir, plan).withHostPort("127.0.0.1", 0).withCapacity(3).withOpen(true));
     }
 
     private static JsonNode post(String url, byte[] body) throws Exception {
@@ -44,7 +44,7 @@ class ScreeningTest {
 
     private List<JsonNode> audit(String event) throws Exception {
         List<JsonNode> out = new ArrayList<>();
-        for (String line : Files.readAllLines(dir.resolve(AuditLog.FILE))) {
+        for (String line : TestStores.auditLines(dir)) {
             JsonNode e = JSON.readTree(line);
             if (e.get("event").asText().equals(event)) out.add(e);
         }
@@ -72,7 +72,8 @@ class ScreeningTest {
             assertThat(q.get("queue_size").asInt()).isEqualTo(1);
             // A retry is answered the same way and stored once.
             assertThat(post(url, attack).get("quarantined").asBoolean()).isTrue();
-            assertThat(Files.list(dir.resolve(UpdateScreening.DIR))).hasSize(1);
+            assertThat(s.service().store().screening().quarantinedAll()).hasSize(1);
+            if (!TestStores.POSTGRES) assertThat(Files.list(dir.resolve(FileScreeningRecords.DIR))).hasSize(1);
 
             JsonNode status = JSON.readTree(Uploads.get(url, "/status", null).body()).get("screening");
             assertThat(status.get("action").asText()).isEqualTo("quarantine");
@@ -130,7 +131,8 @@ class ScreeningTest {
             assertThat(err.get("error").asText()).isEqualTo("invalid_update");
             assertThat(err.get("detail").asText()).contains("delta norm").contains("refused (aggregation.screening)");
             assertThat(s.service().queueSize()).isZero();
-            assertThat(dir.resolve(UpdateScreening.DIR)).doesNotExist();
+            assertThat(s.service().store().screening().quarantinedAll()).isEmpty();
+            if (!TestStores.POSTGRES) assertThat(dir.resolve(FileScreeningRecords.DIR)).doesNotExist();
             // The server keeps serving, and an honest update still passes.
             post(url, Uploads.upload(Uploads.around(Uploads.version(url, 1, null), 4, STD, 1, 1), "site-3", "r2b", 10, 1));
             assertThat(s.service().queueSize()).isEqualTo(1);

@@ -28,7 +28,7 @@ class SecurityTest {
         TokenStore tokens = new TokenStore(dir);
         String a = tokens.add("hospital-a", false);
         String admin = tokens.add("ops", true);
-        assertThat(Files.readString(dir.resolve(TokenStore.FILE))).doesNotContain(a).doesNotContain(admin).contains(TokenStore.sha256(a));
+        assertThat(Files.readString(dir.resolve(TokenStore.FILE))).doesNotContain(a).doesNotContain(admin).contains(Tokens.sha256(a));
         try (LungflServer s = LungflServer.start(ServerConfig.defaults(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(5))) {
             String url = s.url();
             for (String path : new String[] {"/status", "/download", "/plan", "/metrics"}) {
@@ -119,7 +119,7 @@ class SecurityTest {
             assertThat(s.url()).startsWith("https://127.0.0.1:");
             HttpResponse<String> r = https.send(HttpRequest.newBuilder(URI.create(s.url() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(s.service().models().latestVersion()).isZero();
+            assertThat(s.service().store().latestVersion()).isZero();
         }
         Files.writeString(dir.resolve("rsa.pem"), "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> PemKeyStore.load(cert, dir.resolve("rsa.pem")))

@@ -65,7 +65,7 @@ class StreamingStrategiesTest {
     }
 
     /** A store at version 1 and K updates, some trained from version 0 (stale), some from version 1. */
-    private record Setup(ModelStore store, Map<Long, Weights> versions, List<Weights> updates, List<QueuedUpdate> batch,
+    private record Setup(ModelStore store, Map<Long, Weights> versions, List<Weights> updates, List<Path> batch,
             List<Contribution> contributions) {}
 
     private Setup setup(Path data, int k) throws Exception {
@@ -78,7 +78,7 @@ class StreamingStrategiesTest {
         Map<Long, Weights> versions = Map.of(0L, v0, 1L, v1);
         Path queue = Files.createDirectories(data.resolve("queue"));
         List<Weights> updates = new ArrayList<>();
-        List<QueuedUpdate> batch = new ArrayList<>();
+        List<Path> batch = new ArrayList<>();
         List<Contribution> contributions = new ArrayList<>();
         for (int i = 0; i < k; i++) {
             long base = i % 3 == 0 ? 0 : 1;
@@ -86,7 +86,7 @@ class StreamingStrategiesTest {
             Path f = queue.resolve("u" + i + ".safetensors");
             Files.write(f, SafeTensors.write(u, Uploads.meta("site-" + i, "u" + i, 10 + i, base)));
             updates.add(u);
-            batch.add(new QueuedUpdate(i + 1, "site-" + i, "u" + i, 10 + i, base, "test", Instant.now(), f, "test"));
+            batch.add(f);
             contributions.add(new Contribution(10 + i, base));
         }
         return new Setup(store, versions, updates, batch, contributions);
@@ -104,9 +104,24 @@ class StreamingStrategiesTest {
 
     /** The server's two passes; returns the new version's temporary file. */
     private static Path stream(AggregationStrategy s, Setup x) throws Exception {
-        AggregationStrategy.Round round = s.begin(1, x.contributions());
-        StreamingAggregation.measure(round, x.batch(), x.store(), PLAN.modelSpec().tensors());
-        return StreamingAggregation.run(round, x.batch(), x.store(), 1, PLAN.modelSpec().tensors(), Map.of("version", "2"));
+        return stream(s.begin(1, x.contributions()), x, PLAN.modelSpec().tensors(), Map.of("version", "2"));
+    }
+
+    /** Both passes of a round over the setup's files, as the service runs them, into a temporary file. */
+    private static Path stream(AggregationStrategy.Round round, Setup x, List<TensorSpec> layout, Map<String, String> meta) throws Exception {
+        List<SafeTensorsFile> updates = new ArrayList<>();
+        try {
+            for (Path f : x.batch()) updates.add(SafeTensorsFile.open(f));
+            StreamingAggregation.Versions versions = v -> SafeTensorsFile.open(x.store().path(v));
+            StreamingAggregation.measure(round, updates, versions, layout);
+            Path tmp = x.store().dir().resolve(DurableFiles.TEMP_PREFIX + java.util.UUID.randomUUID());
+            try (var out = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+                StreamingAggregation.run(round, updates, versions, layout, meta, out);
+            }
+            return tmp;
+        } finally {
+            for (SafeTensorsFile f : updates) f.close();
+        }
     }
 
     private static Weights read(Path tmp) throws Exception {
@@ -155,12 +170,10 @@ class StreamingStrategiesTest {
     private long allocatedByARound(FederationPlan plan, Setup x, List<TensorSpec> layout) throws Exception {
         AggregationStrategy.Round warm = serverStrategy(plan, dir, layout).begin(1, x.contributions());
         // A warm-up round first: class loading and first calls are not the rule's.
-        StreamingAggregation.measure(warm, x.batch(), x.store(), layout);
-        Files.delete(StreamingAggregation.run(warm, x.batch(), x.store(), 1, layout, Map.of()));
+        Files.delete(stream(warm, x, layout, Map.of()));
         long before = allocatedBytes();
         AggregationStrategy.Round round = serverStrategy(plan, dir, layout).begin(1, x.contributions());
-        StreamingAggregation.measure(round, x.batch(), x.store(), layout);
-        Path tmp = StreamingAggregation.run(round, x.batch(), x.store(), 1, layout, Map.of());
+        Path tmp = stream(round, x, layout, Map.of());
         long bytes = allocatedBytes() - before;
         Files.delete(tmp);
         return bytes;
@@ -176,16 +189,16 @@ class StreamingStrategiesTest {
                 Tensor.ofFloats("bn.running_mean", new int[] {16}, new float[16]), Tensor.ofLongs("bn.num_batches_tracked", new int[] {}, new long[1])));
         store.commit(DurableFiles.writeTemp(store.dir(), SafeTensors.write(v1, Map.of("version", "1"))), 1);
         Path queue = Files.createDirectories(data.resolve("queue"));
-        List<QueuedUpdate> batch = new ArrayList<>();
+        List<Path> batch = new ArrayList<>();
         List<Contribution> contributions = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             Weights u = perturbed(v1, r, 0.01, i);
             Path f = queue.resolve("u" + i + ".safetensors");
             Files.write(f, SafeTensors.write(u, Uploads.meta("site-" + i, "u" + i, 10, 1)));
-            batch.add(new QueuedUpdate(i + 1, "site-" + i, "u" + i, 10, 1, "test", Instant.now(), f, "test"));
+            batch.add(f);
             contributions.add(new Contribution(10, 1));
         }
-        try (SafeTensorsFile f = SafeTensorsFile.open(batch.get(0).file())) {
+        try (SafeTensorsFile f = SafeTensorsFile.open(batch.get(0))) {
             assertThat(f.layout()).isEqualTo(layout);
         }
         return new Setup(store, Map.of(), List.of(), batch, contributions);

@@ -39,7 +39,7 @@ final class Uploads {
      * can be checked by hand): update screening would rightly quarantine them.
      */
     static FederationPlan unscreenedPlan() {
-        return planWithAggregation("{\"strategy\": \"fedavg\", \"staleness_exponent\": 0.5, \"screening\": {\"factor\": 1e9}}");
+        return planWithAggregation("{\"strategy\": \"fedavg\", \"staleness_exponent\": 0.5, \"screening\": {\"factor\": 1e300}}");
     }
 
     /** Every F32 value set to {@code fill}, counters to {@code counter}: averages are easy to check. */

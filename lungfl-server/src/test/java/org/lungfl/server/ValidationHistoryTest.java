@@ -25,7 +25,7 @@ class ValidationHistoryTest {
 
     @Test
     void reportsSampleWeightedValidationMetricsPerVersion() throws Exception {
-        ServerConfig config = ServerConfig.defaults(dir, Uploads.PLAN).withHostPort("127.0.0.1", 0).withCapacity(3).withOpen(true);
+        ServerConfig config = TestStores.config(dir, Uploads.PLAN).withHostPort("127.0.0.1", 0).withCapacity(3).withOpen(true);
         try (LungflServer s = LungflServer.start(config)) {
             assertThat(Uploads.post(s.url(), "/upload", update("a", "a1", 10, 0, "{\"val_auc\":0.6,\"val_log_loss\":0.9}"), null).statusCode()).isEqualTo(200);
             // Free text never gets in: a metrics document with an unknown name is refused whole.

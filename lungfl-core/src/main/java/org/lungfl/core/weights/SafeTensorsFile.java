@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -19,17 +21,18 @@ import org.lungfl.core.tensor.Tensor;
 /**
  * A safetensors file on disk read one tensor at a time, so that averaging many files needs memory
  * for one tensor, not for whole models. The header is checked as strictly as {@link SafeTensors#read}
- * does; tensor values are read into caller-owned arrays on demand.
+ * does; tensor values are read into caller-owned arrays on demand. Any seekable channel will do (a
+ * file, or a blob a database serves chunk by chunk); {@code name} says where it came from in errors.
  */
 public final class SafeTensorsFile implements Closeable {
-    private final Path path;
-    private final FileChannel channel;
+    private final String path;
+    private final SeekableByteChannel channel;
     private final long dataStart;
     private final Map<String, SafeTensors.Entry> byName = new HashMap<>();
     private final List<TensorSpec> layout = new ArrayList<>();
     private final Map<String, String> metadata;
 
-    private SafeTensorsFile(Path path, FileChannel channel, SafeTensors.Limits limits) throws IOException {
+    private SafeTensorsFile(String path, SeekableByteChannel channel, SafeTensors.Limits limits) throws IOException {
         this.path = path;
         this.channel = channel;
         long size = channel.size();
@@ -55,11 +58,15 @@ public final class SafeTensorsFile implements Closeable {
     }
 
     public static SafeTensorsFile open(Path path, SafeTensors.Limits limits) throws IOException {
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        return open(path.toString(), FileChannel.open(path, StandardOpenOption.READ), limits);
+    }
+
+    /** Reads a safetensors document from {@code channel}, which it owns from now on (closed with it, or on failure). */
+    public static SafeTensorsFile open(String name, SeekableByteChannel channel, SafeTensors.Limits limits) throws IOException {
         try {
-            return new SafeTensorsFile(path, ch, limits);
+            return new SafeTensorsFile(name, channel, limits);
         } catch (RuntimeException | IOException e) {
-            ch.close();
+            channel.close();
             throw e;
         }
     }
@@ -133,7 +140,14 @@ public final class SafeTensorsFile implements Closeable {
     private ByteBuffer readFully(ByteBuffer b, long position) throws IOException {
         long pos = position;
         while (b.hasRemaining()) {
-            int n = channel.read(b, pos);
+            int n;
+            if (channel instanceof FileChannel f) {
+                n = f.read(b, pos); // positional: safe to share between threads
+            } else {
+                synchronized (channel) {
+                    n = channel.position(pos).read(b);
+                }
+            }
             if (n < 0) throw new SafeTensorsException(path + ": ends early at byte " + pos);
             pos += n;
         }
@@ -150,19 +164,19 @@ public final class SafeTensorsFile implements Closeable {
      * values as they are appended. The result is byte for byte what {@link SafeTensors#write} gives
      * for the same tensors. The caller owns durability (fsync, rename).
      */
-    public static Writer writer(FileChannel out, List<TensorSpec> layout, Map<String, String> metadata) throws IOException {
+    public static Writer writer(WritableByteChannel out, List<TensorSpec> layout, Map<String, String> metadata) throws IOException {
         writeFully(out, ByteBuffer.wrap(SafeTensors.header(layout, metadata)));
         return new Writer(out, SafeTensors.dataBytes(layout));
     }
 
     /** Appends tensor values in layout order; {@link #finish} checks that exactly all were written. */
     public static final class Writer {
-        private final FileChannel out;
+        private final WritableByteChannel out;
         private final long expected;
         private long written;
         private ByteBuffer buf = ByteBuffer.allocate(0);
 
-        private Writer(FileChannel out, long expected) {
+        private Writer(WritableByteChannel out, long expected) {
             this.out = out;
             this.expected = expected;
         }
@@ -194,7 +208,7 @@ public final class SafeTensorsFile implements Closeable {
         }
     }
 
-    private static void writeFully(FileChannel out, ByteBuffer b) throws IOException {
+    private static void writeFully(WritableByteChannel out, ByteBuffer b) throws IOException {
         while (b.hasRemaining()) out.write(b);
     }
 }
