@@ -177,7 +177,7 @@ final class BenchCandidatesCommand implements Callable<Integer> {
     }
 
     /** Synthetic patients (the demo's phantom, full size), imported under the plan into {@code work}/cache. */
-    private static Path generate(FederationPlan p, Path work, int n) {
+    static Path generate(FederationPlan p, Path work, int n) {
         Path data = work.resolve("data"), cache = work.resolve("cache");
         int threads = Runtime.getRuntime().availableProcessors();
         System.err.printf("generating and importing %d synthetic patient(s) ...%n", n);
