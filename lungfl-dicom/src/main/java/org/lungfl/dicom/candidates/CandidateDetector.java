@@ -121,16 +121,19 @@ public final class CandidateDetector {
             for (int y = 0; y < h; y++) {
                 int ym = y > 0 ? -w : 0, yp = y < h - 1 ? w : 0;
                 int row = z * plane + y * w;
-                for (int x = 0; x < w; x++) {
-                    int i = row + x;
-                    int xm = x > 0 ? -1 : 0, xp = x < w - 1 ? 1 : 0;
-                    float c = g[i];
-                    float lap = g[i + zm] + g[i + zp] + g[i + ym] + g[i + yp] + g[i + xm] + g[i + xp] - 6 * c;
-                    out[i] = -sigma2 * lap;
+                // The first and last voxel of the row repeat themselves as x-neighbours; between them the offsets are fixed.
+                out[row] = point(g, row, zm, zp, ym, yp, 0, w > 1 ? 1 : 0, sigma2);
+                for (int i = row + 1; i < row + w - 1; i++) {
+                    out[i] = -sigma2 * (g[i + zm] + g[i + zp] + g[i + ym] + g[i + yp] + g[i - 1] + g[i + 1] - 6 * g[i]);
                 }
+                if (w > 1) out[row + w - 1] = point(g, row + w - 1, zm, zp, ym, yp, -1, 0, sigma2);
             }
         });
         return out;
+    }
+
+    private static float point(float[] g, int i, int zm, int zp, int ym, int yp, int xm, int xp, float sigma2) {
+        return -sigma2 * (g[i + zm] + g[i + zp] + g[i + ym] + g[i + yp] + g[i + xm] + g[i + xp] - 6 * g[i]);
     }
 
     /** Whether {@code v} at voxel i of scale s is ≥ its 26 neighbours there and its 27 at the neighbouring scales. */
