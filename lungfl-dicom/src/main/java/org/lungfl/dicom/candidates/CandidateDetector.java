@@ -138,6 +138,9 @@ public final class CandidateDetector {
 
     /** Whether {@code v} at voxel i of scale s is ≥ its 26 neighbours there and its 27 at the neighbouring scales. */
     private static boolean isMaximum(float[][] log, int s, int i, float v, int plane, int w) {
+        // The voxel's own row and scale first: along a vessel, the usual reason to fail, a neighbour there is larger.
+        float[] own = log[s];
+        if (own[i - 1] > v || own[i + 1] > v || own[i - w] > v || own[i + w] > v || own[i - plane] > v || own[i + plane] > v) return false;
         for (int t = Math.max(0, s - 1); t <= Math.min(log.length - 1, s + 1); t++) {
             float[] l = log[t];
             for (int dz = -plane; dz <= plane; dz += plane) {
