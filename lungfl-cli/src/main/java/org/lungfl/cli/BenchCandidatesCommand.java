@@ -118,7 +118,7 @@ final class BenchCandidatesCommand implements Callable<Integer> {
                 row(out, "CPU seconds (all threads)", javaCpu, Double.NaN, Double.NaN);
                 out.printf("reference not run: %s%n", why);
             }
-            out.printf(Locale.ROOT, "threads: LungFL %d (the common fork-join pool's %d workers + the caller; slices in parallel), "
+            out.printf(Locale.ROOT, "threads: LungFL %d (the caller and the common fork-join pool's %d worker thread(s); slices in parallel), "
                     + "Python 1 (numpy and scipy.ndimage run these steps on one thread)%n", javaThreads, ForkJoinPool.getCommonPoolParallelism());
             out.printf(Locale.ROOT, "environment: %s; %d cores available; load average %.2f before, %.2f after; Java %s (%s); %s; GLIBC_TUNABLES %s%n",
                     cpuModel(), Runtime.getRuntime().availableProcessors(), load0[0], load1[0], System.getProperty("java.version"),
