@@ -1,5 +1,6 @@
 package org.lungfl.dicom.candidates;
 
+import java.util.stream.IntStream;
 import org.lungfl.core.plan.FederationPlan;
 import org.lungfl.dicom.volume.HuVolume;
 
@@ -38,7 +39,8 @@ public final class LungMask {
         byte[] body = new byte[v.length];
         for (int i = 0; i < v.length; i++) body[i] = (byte) (v[i] > BODY_HU ? 1 : 0);
         Components.keepLargest(body, d, h, w);
-        for (int z = 0; z < d; z++) Slices.fillHoles(body, z * plane, h, w);
+        // Slices are independent in each per-slice step: they run on the common fork-join pool.
+        IntStream.range(0, d).parallel().forEach(z -> Slices.fillHoles(body, z * plane, h, w));
 
         byte[] lung = new byte[v.length];
         float air = (float) p.lungHu();
@@ -46,10 +48,10 @@ public final class LungMask {
         double voxelMl = hu.spacing()[0] * hu.spacing()[1] * hu.spacing()[2] / 1000.0;
         Components.dropSmallerThan(lung, d, h, w, (int) Math.ceil(MIN_POCKET_ML / voxelMl));
         double radius = p.lungClosingMm() / hu.spacing()[1];
-        for (int z = 0; z < d; z++) {
+        IntStream.range(0, d).parallel().forEach(z -> {
             Slices.close(lung, z * plane, h, w, radius);
             Slices.fillHoles(lung, z * plane, h, w);
-        }
+        });
 
         int[] lo = {d, h, w}, hi = {-1, -1, -1};
         for (int z = 0; z < d; z++) {

@@ -12,29 +12,39 @@ import org.junit.jupiter.api.Test;
 /** The image operations under the detector, each against a direct computation. */
 class MorphologyTest {
 
-    @Property(tries = 60, seed = "11")
-    void distanceTransformIsExactAgainstBruteForce(@ForAll @IntRange(min = 1, max = 23) int h, @ForAll @IntRange(min = 1, max = 23) int w,
+    /** The closing against its definition on the unbounded plane, pixel by pixel. */
+    @Property(tries = 80, seed = "11")
+    void closingIsTheDilationThenErosionByTheDisc(@ForAll @IntRange(min = 1, max = 23) int h, @ForAll @IntRange(min = 1, max = 23) int w,
             @ForAll @IntRange(min = 0, max = 1000) int seed) {
         Random r = new Random(seed);
-        float[] f = new float[h * w];
-        boolean any = false;
-        for (int i = 0; i < f.length; i++) {
-            boolean zero = r.nextInt(7) == 0;
-            any |= zero;
-            f[i] = zero ? 0 : 1e20f;
+        double radius = seed % 9 == 0 ? 1 + r.nextInt(5) : 0.5 + 5.5 * r.nextDouble(); // whole radii too: discs with pixels exactly on the rim
+        int density = 1 + r.nextInt(4);
+        byte[] m = new byte[h * w];
+        for (int i = 0; i < m.length; i++) m[i] = (byte) (r.nextInt(density + 1) == 0 ? 0 : r.nextInt(2));
+        byte[] closed = m.clone();
+        Slices.close(closed, 0, h, w, radius);
+        int reach = (int) Math.ceil(radius) + 1;
+        double r2 = radius * radius;
+        // dilated(y, x) on a grid wide enough that nothing beyond it can be dilated
+        int gh = h + 4 * reach, gw = w + 4 * reach, o = 2 * reach;
+        boolean[] dilated = new boolean[gh * gw];
+        for (int y = 0; y < gh; y++) {
+            for (int x = 0; x < gw; x++) {
+                for (int i = 0; i < m.length && !dilated[y * gw + x]; i++) {
+                    int dy = i / w + o - y, dx = i % w + o - x;
+                    dilated[y * gw + x] = m[i] == 1 && dy * dy + dx * dx <= r2;
+                }
+            }
         }
-        if (!any) f[r.nextInt(f.length)] = 0;
-        float[] in = f.clone();
-        Slices.squaredDistance(f, h, w);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                double best = Double.MAX_VALUE;
-                for (int j = 0; j < f.length; j++) {
-                    if (in[j] != 0) continue;
-                    int dy = j / w - y, dx = j % w - x;
-                    best = Math.min(best, dy * dy + dx * dx);
+                boolean kept = true;
+                for (int dy = -reach; dy <= reach && kept; dy++) {
+                    for (int dx = -reach; dx <= reach && kept; dx++) {
+                        if (dy * dy + dx * dx <= r2) kept = dilated[(y + o + dy) * gw + x + o + dx];
+                    }
                 }
-                assertThat((double) f[y * w + x]).as("(%d, %d)", y, x).isEqualTo(best);
+                assertThat(closed[y * w + x]).as("(%d, %d), radius %s", y, x, radius).isEqualTo((byte) (kept ? 1 : 0));
             }
         }
     }
