@@ -75,9 +75,10 @@ class PatchExamplesTest {
         PatchExamples e = PatchExamples.candidates(List.of(patient("a", 1, 3, true)), PLAN);
         float[] x = new float[P * P * P];
         int c = P / 2;
-        float tissue = (float) ((40 - PLAN.preprocess().huLow()) / (PLAN.preprocess().huHigh() - PLAN.preprocess().huLow()) - PLAN.preprocess().mean());
+        double expected = (40 - PLAN.preprocess().huLow()) / (PLAN.preprocess().huHigh() - PLAN.preprocess().huLow()) - PLAN.preprocess().mean();
         e.load(0, x, 0, null);
-        assertThat(x[(c * P + c) * P + c]).isEqualTo(tissue);
+        float tissue = x[(c * P + c) * P + c];
+        assertThat((double) tissue).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6));
         Random r = new Random(3);
         for (int k = 0; k < 50; k++) {
             e.load(1, x, 0, r);
