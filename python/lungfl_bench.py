@@ -1,6 +1,6 @@
-"""Reference side of `lungfl bench train`: the same cnn3d-v1 module, shapes and thread count in PyTorch.
+"""Reference side of `lungfl bench train`: the same module, shapes and thread count in PyTorch.
 
-usage: lungfl_bench.py --shape D H W --batch B --threads T --warmup W --steps S --repeats R
+usage: lungfl_bench.py --arch cnn3d-patch-v1|cnn3d-v1 --shape D H W --batch B --threads T --warmup W --steps S --repeats R
 Prints one JSON line: median training and inference volumes/s over R timed windows of S steps
 (after W warm-up steps), the peak RSS in MB and the torch version.
 """
@@ -14,11 +14,12 @@ import time
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lungfl_model import LungCnn3dV1  # noqa: E402
+from lungfl_model import ARCHITECTURES  # noqa: E402
 
 
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--arch", choices=sorted(ARCHITECTURES), default="cnn3d-v1")
     ap.add_argument("--shape", type=int, nargs=3, required=True)
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--threads", type=int, required=True)
@@ -28,7 +29,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    model = LungCnn3dV1()
+    model = ARCHITECTURES[a.arch]()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor([1.0]))
     g = torch.Generator().manual_seed(1)

@@ -1,16 +1,18 @@
-"""Reference PyTorch implementation of LungFL's cnn3d-v1 model.
+"""Reference PyTorch implementations of LungFL's models.
 
-LungFL writes its weights as safetensors whose tensor names are exactly this module's
+LungFL writes its weights as safetensors whose tensor names are exactly these modules'
 state_dict names, so anyone with PyTorch can use a LungFL model:
 
-    from lungfl_model import LungCnn3dV1, load_safetensors
-    model = LungCnn3dV1()
+    from lungfl_model import LungCnn3dPatchV1, load_safetensors
+    model = LungCnn3dPatchV1()                      # plans demo/standard (architecture cnn3d-patch-v1)
     model.load_state_dict(load_safetensors("model.safetensors"), strict=True)
     model.eval()
-    probability = torch.sigmoid(model(volume[None, None]))   # volume: float32 [D, H, W]
+    probability = torch.sigmoid(model(patch[None, None]))   # patch: float32 [32, 32, 32]
 
-The volume is preprocessed as the federation plan says (resample, HU window, scale, mean, crop/pad).
-Only the Python standard library and torch are needed (no safetensors package).
+cnn3d-patch-v1 scores one candidate's patch (centred on the candidate, HU clipped to the plan's
+window, scaled to [0, 1], minus the plan's mean); the patient's probability is the max (or leaky
+noisy-OR) over its candidates. LungCnn3dV1 (plan whole-volume, architecture cnn3d-v1) scores a
+whole preprocessed chest volume. Only the Python standard library and torch are needed.
 """
 import json
 import struct
@@ -19,6 +21,7 @@ import torch
 from torch import nn
 
 CHANNELS = (16, 32, 64, 128)
+PATCH_CHANNELS = (8, 16, 32, 64)
 HIDDEN = 64
 
 
@@ -36,16 +39,21 @@ class ConvBlock(nn.Module):
         return self.pool(self.relu(self.bn(self.conv(x))))
 
 
+def conv_blocks(channels):
+    """The four ConvBlocks both models share, named blocks.0 .. blocks.3 as in LungFL's files."""
+    blocks, c_in = [], 1
+    for c in channels:
+        blocks.append(ConvBlock(c_in, c))
+        c_in = c
+    return nn.Sequential(*blocks), c_in
+
+
 class LungCnn3dV1(nn.Module):
     """Input [N, 1, D, H, W] preprocessed CT, output [N, 1] cancer logit."""
 
     def __init__(self):
         super().__init__()
-        blocks, c_in = [], 1
-        for c in CHANNELS:
-            blocks.append(ConvBlock(c_in, c))
-            c_in = c
-        self.blocks = nn.Sequential(*blocks)
+        self.blocks, c_in = conv_blocks(CHANNELS)
         self.pool = nn.AdaptiveAvgPool3d(1)
         self.fc1 = nn.Linear(c_in, HIDDEN)
         self.relu = nn.ReLU(inplace=True)
@@ -55,6 +63,27 @@ class LungCnn3dV1(nn.Module):
     def forward(self, x):
         x = self.pool(self.blocks(x)).flatten(1)
         return self.fc2(self.dropout(self.relu(self.fc1(x))))
+
+
+class LungCnn3dPatchV1(nn.Module):
+    """Input [N, 1, P, P, P] candidate patches (P a multiple of 16), output [N, 1] logit of 'a malignant nodule at the centre'."""
+
+    def __init__(self):
+        super().__init__()
+        self.blocks, c_in = conv_blocks(PATCH_CHANNELS)
+        self.pool = nn.AdaptiveAvgPool3d(1)
+        self.fc = nn.Linear(c_in, 1)
+
+    def forward(self, x):
+        return self.fc(self.pool(self.blocks(x)).flatten(1))
+
+
+ARCHITECTURES = {"cnn3d-v1": LungCnn3dV1, "cnn3d-patch-v1": LungCnn3dPatchV1}
+
+
+def model_for(state):
+    """The module whose state_dict these tensors are (cnn3d-patch-v1 has 'fc.weight', cnn3d-v1 'fc1.weight')."""
+    return LungCnn3dPatchV1() if "fc.weight" in state else LungCnn3dV1()
 
 
 _DTYPES = {"F32": (torch.float32, 4), "I64": (torch.int64, 8)}

@@ -18,7 +18,13 @@ import java.util.stream.Stream;
 import org.lungfl.core.plan.FederationPlan;
 import org.lungfl.core.tensor.Npy;
 import org.lungfl.model.DjlRuntime;
+import org.lungfl.dicom.candidates.Candidate;
+import org.lungfl.dicom.volume.VolumeGeometry;
+import org.lungfl.model.Examples;
 import org.lungfl.model.LabelledVolume;
+import org.lungfl.model.LesionPatient;
+import org.lungfl.model.PatchExamples;
+import org.lungfl.model.VolumeExamples;
 import org.lungfl.model.LocalTrainer;
 import org.lungfl.model.LungModel;
 import org.lungfl.model.ReferencePython;
@@ -31,10 +37,11 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Compare training and inference speed with the reference PyTorch module.",
-            "Steady-state training and inference volumes/s and peak RSS of cnn3d-v1 at the plan's input shape: LungFL "
-                + "(DJL, PyTorch natives; real training path with .npy loading and augmentation on a background thread) "
-                + "against the reference PyTorch module (python/lungfl_model.py, /usr/bin/python3) with the same shapes, "
-                + "batch and intra-op thread count. Rates are medians of timed windows.",
+            "Steady-state training and inference rates (inputs per second: candidate patches for a lesion-centred plan, "
+                + "volumes otherwise) and peak RSS of the plan's model: LungFL (DJL with PyTorch natives, on the real "
+                + "training path with .npy loading and augmentation on a background thread) against the reference PyTorch "
+                + "module (python/lungfl_model.py under /usr/bin/python3) with the same shapes, batch and intra-op thread "
+                + "count. Rates are medians of timed windows.",
             "Threads: -Dai.djl.pytorch.num_threads=N in LUNGFL_JAVA_OPTS (default: PyTorch's own)."})
 final class BenchTrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -71,11 +78,11 @@ final class BenchTrainCommand implements Callable<Integer> {
                 all.stream().mapToDouble(Rates::peakRssMb).max().orElse(Double.NaN));
     }
 
-    private JsonNode measureReference(int[] shape, int threads) throws IOException {
+    private JsonNode measureReference(String architecture, int[] shape, int threads) throws IOException {
         Path dir = Files.createTempDirectory("lungfl-bench-train-py");
         try {
             Path script = ReferencePython.script(dir, "lungfl_bench.py");
-            String json = ReferencePython.run(3600, script.toString(), "--shape", "" + shape[1], "" + shape[2], "" + shape[3],
+            String json = ReferencePython.run(3600, script.toString(), "--arch", architecture, "--shape", "" + shape[1], "" + shape[2], "" + shape[3],
                     "--batch", "" + batch, "--threads", "" + threads, "--warmup", "" + warmup, "--steps", "" + steps,
                     "--repeats", "" + repeats);
             return new ObjectMapper().readTree(json.strip().lines().reduce((a, b) -> b).orElse("{}"));
@@ -93,8 +100,8 @@ final class BenchTrainCommand implements Callable<Integer> {
         int[] shape = p.inputShape();
         int threads = DjlRuntime.threads();
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("bench train: cnn3d-v1, input %s, batch %d, %d intra-op threads, median of %d windows of %d steps after %d warm-up%n",
-                dims(shape), batch, threads, repeats, steps, warmup);
+        out.printf("bench train: %s, input %s, batch %d, %d intra-op threads, median of %d windows of %d steps after %d warm-up%n",
+                p.architecture(), dims(shape), batch, threads, repeats, steps, warmup);
         // The allocator settles much of the speed of both sides (see ./lungfl); the Python child inherits ours.
         out.printf("glibc malloc tunables (both sides): %s%n", Objects.requireNonNullElse(System.getenv("GLIBC_TUNABLES"), "none (glibc defaults)"));
         out.flush();
@@ -106,27 +113,63 @@ final class BenchTrainCommand implements Callable<Integer> {
         for (int round = 0; round < rounds; round++) {
             ours.add(measureLungfl(p, !noAugment && p.train().augment()));
             if (why == null) {
-                JsonNode ref = measureReference(shape, threads);
+                JsonNode ref = measureReference(p.architecture(), shape, threads);
                 refName = "PyTorch " + ref.get("torch").asText() + " (Python)";
                 theirs.add(new Rates(ref.get("train_vps").asDouble(), ref.get("infer_vps").asDouble(), ref.get("peak_rss_mb").asDouble()));
             }
             if (rounds > 1) {
                 Rates o = ours.get(round), t = why == null ? theirs.get(round) : null;
-                out.printf(Locale.ROOT, "round %d: train %.2f vs %s, inference %.2f vs %s volumes/s%n", round + 1, o.trainVps(),
+                out.printf(Locale.ROOT, "round %d: train %.2f vs %s, inference %.2f vs %s %s/s%n", round + 1, o.trainVps(),
                         t == null ? "-" : String.format(Locale.ROOT, "%.2f", t.trainVps()), o.inferVps(),
-                        t == null ? "-" : String.format(Locale.ROOT, "%.2f", t.inferVps()));
+                        t == null ? "-" : String.format(Locale.ROOT, "%.2f", t.inferVps()), unit(p));
                 out.flush();
             }
         }
         Rates lungfl = medians(ours);
         Rates reference = theirs.isEmpty() ? null : medians(theirs);
         out.printf(Locale.ROOT, "%-22s %14s %24s %8s%n", "", "LungFL (DJL)", refName, "ratio");
-        row(out, "train volumes/s", lungfl.trainVps(), reference == null ? Double.NaN : reference.trainVps(), "%.2f");
-        row(out, "inference volumes/s", lungfl.inferVps(), reference == null ? Double.NaN : reference.inferVps(), "%.2f");
+        row(out, "train " + unit(p) + "/s", lungfl.trainVps(), reference == null ? Double.NaN : reference.trainVps(), "%.2f");
+        row(out, "inference " + unit(p) + "/s", lungfl.inferVps(), reference == null ? Double.NaN : reference.inferVps(), "%.2f");
         row(out, "peak RSS MB", lungfl.peakRssMb(), reference == null ? Double.NaN : reference.peakRssMb(), "%.0f");
         if (reference == null) out.printf("reference not run: %s%n", why);
         out.flush();
         return 0;
+    }
+
+    private static String unit(FederationPlan p) {
+        return p.lesionCentred() ? "patches" : "volumes";
+    }
+
+    /**
+     * A few batches of random inputs on disk, in the cache's own format, so training reads and
+     * augments them as it would a site's cache: float32 volumes, or one patient's int16 patch file.
+     */
+    private Examples benchData(FederationPlan p, Path dir, int count, Random r) throws IOException {
+        int[] shape = p.inputShape();
+        if (p.lesionCentred()) {
+            int side = p.patch().storedSize();
+            short[] patches = new short[count * side * side * side];
+            for (int k = 0; k < patches.length; k++) patches[k] = (short) (-850 + r.nextGaussian() * 300);
+            Path f = dir.resolve("bench.patches.npy");
+            try (var o = new java.io.BufferedOutputStream(Files.newOutputStream(f))) {
+                Npy.write(o, new int[] {count, side, side, side}, patches);
+            }
+            List<Candidate> candidates = new ArrayList<>();
+            for (int i = 0; i < count; i++) candidates.add(new Candidate(new int[3], new double[] {i * 10, 0, 0}, 2, 1));
+            VolumeGeometry grid = new VolumeGeometry(new double[3], new double[] {1, 0, 0}, new double[] {0, 1, 0}, new double[] {0, 0, 1},
+                    p.preprocess().spacingMm());
+            // Annotated without nodules: every row is a negative, and an epoch is every row.
+            return PatchExamples.forTraining(List.of(new LesionPatient("bench", 0, f, candidates, List.of(), grid)), p);
+        }
+        List<LabelledVolume> data = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            float[] v = new float[shape[1] * shape[2] * shape[3]];
+            for (int k = 0; k < v.length; k++) v[k] = (float) (r.nextGaussian() * 0.3);
+            Path f = dir.resolve(i + ".npy");
+            Npy.write(f, new int[] {shape[1], shape[2], shape[3]}, v);
+            data.add(new LabelledVolume("v" + i, i % 2, f));
+        }
+        return new VolumeExamples(data, shape);
     }
 
     private Rates measureLungfl(FederationPlan p, boolean augment) throws IOException {
@@ -134,17 +177,9 @@ final class BenchTrainCommand implements Callable<Integer> {
         int volumeSize = shape[1] * shape[2] * shape[3];
         Path dir = Files.createTempDirectory("lungfl-bench-train");
         try {
-            // A few batches of random volumes on disk: training reads and augments them as it would a cache.
             int batchesPerEpoch = 4;
-            List<LabelledVolume> data = new ArrayList<>();
             Random r = new Random(1);
-            for (int i = 0; i < batchesPerEpoch * batch; i++) {
-                float[] v = new float[volumeSize];
-                for (int k = 0; k < v.length; k++) v[k] = (float) (r.nextGaussian() * 0.3);
-                Path f = dir.resolve(i + ".npy");
-                Npy.write(f, new int[] {shape[1], shape[2], shape[3]}, v);
-                data.add(new LabelledVolume("v" + i, i % 2, f));
-            }
+            Examples data = benchData(p, dir, batchesPerEpoch * batch, r);
             int total = warmup + repeats * steps;
             int epochs = (total + batchesPerEpoch - 1) / batchesPerEpoch;
             long[] stepEnd = new long[epochs * batchesPerEpoch + 1];

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.lungfl.client.Failover;
 import org.lungfl.client.FederatedTrainingCycle;
 import org.lungfl.client.FlClient;
+import org.lungfl.client.LocalData;
 import org.lungfl.client.StopSignal;
 import org.lungfl.core.UserFacingException;
 import org.lungfl.core.metrics.BinaryMetrics;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
                 + "Only weights and aggregate metrics leave the site. Rides out server restarts and fails over to "
                 + "--backup servers; Ctrl-C stops after the current step and a restart goes on where it stopped (an "
                 + "unsent update is sent first, never twice).",
-            "Writes OUT/rounds.csv, OUT/local-model.safetensors and OUT/global-model.safetensors."},
+            "Writes OUT/rounds.csv, OUT/local-model.safetensors, OUT/global-model.safetensors and "
+                + "OUT/best-global-model.safetensors (the global model that scored best on the local validation patients)."},
         subcommands = {ClientStatusCommand.class})
 final class ClientCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -38,6 +40,10 @@ final class ClientCommand implements Callable<Integer> {
 
     @Option(names = "--labels", paramLabel = "CSV", description = "Labels: 'id,cancer' (id = folder name) or 'PatientID,label'.")
     Path labels;
+
+    @Option(names = "--annotations", paramLabel = "CSV",
+            description = "Nodule annotations (nodules.csv or LUNA16's annotations.csv layout); a lesion-centred plan trains on them.")
+    Path annotations;
 
     @Option(names = "--out", defaultValue = "lungfl-site", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -67,7 +73,8 @@ final class ClientCommand implements Callable<Integer> {
         StopSignal stop = new StopSignal();
         FlClient client = servers.connect(Failover.UNATTENDED, stop);
         PrintWriter w = spec.commandLine().getOut();
-        var options = new FederatedTrainingCycle.Options(data, labels, cache == null ? out.resolve("cache") : cache, out, epochs,
+        var source = new LocalData.Source(data, labels, annotations, cache == null ? out.resolve("cache") : cache);
+        var options = new FederatedTrainingCycle.Options(source, out, epochs,
                 Duration.ofMinutes(roundTimeoutMinutes), Duration.ofSeconds(5), threads == null ? Runtime.getRuntime().availableProcessors() : threads);
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -125,7 +132,7 @@ final class ClientCommand implements Callable<Integer> {
 
         @Override public void roundDone(FederatedTrainingCycle.RoundRecord r, long v) {
             BinaryMetrics m = r.validation();
-            w.printf(Locale.ROOT, "round %d/%d: trained on %d patients from version %d (loss %.4f, %.0f s), validation AUC %s; global version now %d%n",
+            w.printf(Locale.ROOT, "round %d/%d: trained on %d examples from version %d (loss %.4f, %.0f s), validation AUC %s; global version now %d%n",
                     r.round(), rounds, r.trainSamples(), r.baseVersion(), r.trainLoss(), r.trainSeconds(),
                     m == null || Double.isNaN(m.auc()) ? "n/a" : String.format(Locale.ROOT, "%.3f", m.auc()), v);
             w.flush();

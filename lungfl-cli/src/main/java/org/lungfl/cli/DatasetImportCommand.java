@@ -36,6 +36,11 @@ final class DatasetImportCommand implements Callable<Integer> {
             description = "Labels: 'id,cancer' (Kaggle DSB2017, id = folder name) or 'PatientID,label'.")
     Path labels;
 
+    @Option(names = "--annotations", paramLabel = "CSV",
+            description = "Nodule annotations, needed to train a lesion-centred plan: LungFL's nodules.csv or LUNA16's "
+                    + "annotations.csv layout (seriesuid,coordX,coordY,coordZ,diameter_mm[,malignant]).")
+    Path annotations;
+
     @Option(names = "--out", required = true, paramLabel = "CACHE", description = "Cache directory (created if needed).")
     Path out;
 
@@ -56,7 +61,7 @@ final class DatasetImportCommand implements Callable<Integer> {
         ExecutorService pool = Executors.newFixedThreadPool(n, daemon());
         DatasetImporter.Summary s;
         try {
-            s = new DatasetImporter(p, DicomReader::read, pool).run(dicom, labels, out, new DatasetImporter.Listener() {
+            s = new DatasetImporter(p, DicomReader::read, pool).run(dicom, labels, annotations, out, new DatasetImporter.Listener() {
                 @Override public void started(int patients) {
                     bar.update(0, patients, 0, "slices");
                 }

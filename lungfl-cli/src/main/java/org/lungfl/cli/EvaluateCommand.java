@@ -10,8 +10,8 @@ import java.util.concurrent.Callable;
 import org.lungfl.core.metrics.BinaryMetrics;
 import org.lungfl.core.metrics.ConfusionMatrix;
 import org.lungfl.core.plan.FederationPlan;
-import org.lungfl.model.CachedDataset;
-import org.lungfl.model.Evaluator;
+import org.lungfl.core.metrics.AucInterval;
+import org.lungfl.model.Cohort;
 import org.lungfl.model.LungModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,8 +20,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Score a model on every patient of a dataset cache.",
-            "Reports ROC AUC, accuracy, sensitivity and specificity at 0.5 and at Youden's threshold, log loss, "
-                + "Brier score and confusion matrices."})
+            "Reports ROC AUC with its 95% confidence interval, accuracy, sensitivity and specificity at 0.5 and at "
+                + "Youden's threshold, log loss, Brier score and confusion matrices; for a lesion-centred plan also the "
+                + "same per candidate, where nodules are annotated."})
 final class EvaluateCommand implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -42,28 +43,42 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         FederationPlan p = FederationPlan.load(plan);
-        var volumes = CachedDataset.read(data, p);
-        Evaluator.Result r;
+        Cohort cohort = Cohort.read(data, p);
+        Cohort.Evaluation r;
         try (LungModel m = LungModel.of(p, ModelFiles.read(model, p))) {
-            r = Evaluator.evaluate(m, volumes, p.train().batchSize());
+            r = cohort.evaluate(m);
         }
         PrintWriter w = spec.commandLine().getOut();
         if (json) {
             ObjectNode node = JSON.createObjectNode();
-            node.set("metrics", JSON.valueToTree(r.metrics()));
-            node.set("predictions", JSON.valueToTree(r.predictions()));
+            node.set("metrics", JSON.valueToTree(r.patients()));
+            AucInterval ci = interval(r.patients());
+            node.putArray("auc_95ci").add(ci.lower()).add(ci.upper());
+            if (r.candidates() != null) node.set("candidate_metrics", JSON.valueToTree(r.candidates()));
+            var predictions = node.putArray("predictions");
+            for (var s : r.scores()) {
+                predictions.addObject().put("key", s.key()).put("label", s.label()).put("probability", s.probability());
+            }
             w.println(JSON.writeValueAsString(node));
         } else {
-            w.print(describe("evaluation", r.metrics()));
+            w.print(describe("evaluation", r.patients()));
+            if (r.candidates() != null) w.print(describe("candidates", r.candidates()));
         }
         w.flush();
         return 0;
     }
 
+    static AucInterval interval(BinaryMetrics m) {
+        return AucInterval.of(m.auc(), m.positives(), m.count() - m.positives());
+    }
+
+    /** Lines for a user; "candidates" metrics count candidates and malignant nodules, everything else patients and cancers. */
     static String describe(String what, BinaryMetrics m) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%s on %d patients (%d cancer): AUC %.3f, log loss %.4f, Brier %.4f%n", what,
-                m.count(), m.positives(), m.auc(), m.logLoss(), m.brier()));
+        boolean candidates = what.contains("candidates");
+        b.append(String.format(Locale.ROOT, "%s on %d %s (%d %s): AUC %s, log loss %.4f, Brier %.4f%n", what,
+                m.count(), candidates ? "candidates" : "patients", m.positives(), candidates ? "on a malignant nodule" : "cancer",
+                interval(m), m.logLoss(), m.brier()));
         b.append(line("at 0.5", m.atHalf()));
         b.append(line(String.format(Locale.ROOT, "at Youden %.3f", m.atYouden().threshold()), m.atYouden()));
         return b.toString();

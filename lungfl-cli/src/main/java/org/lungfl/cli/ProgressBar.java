@@ -38,6 +38,13 @@ final class ProgressBar {
         show((epoch - 1) * batches + batch, epochs * batches, String.format(Locale.ROOT, "epoch %d/%d, loss %.3f", epoch, epochs, loss));
     }
 
+    /** Wipes a drawn bar so a line can be printed; it is drawn again on the next update. */
+    void clear() {
+        if (!terminal) return;
+        err.print("\r" + " ".repeat(100) + "\r");
+        err.flush();
+    }
+
     private void show(int done, int total, String detail) {
         long now = System.nanoTime();
         if (terminal) {

@@ -22,7 +22,7 @@ class DatasetImportCommandTest {
         Path labels = Files.writeString(tmp.resolve("labels.csv"), "id,cancer\nbench000,1\nmissing,0\n");
         Path cache = tmp.resolve("cache");
         String[] args = {"dataset", "import", "--dicom", dicom.toString(), "--labels", labels.toString(), "--out", cache.toString(),
-            "--plan", "demo", "--threads", "2"};
+            "--plan", "whole-volume", "--threads", "2"};
 
         CliRun first = CliRun.lungfl(args);
         assertThat(first.exit()).as(first.err()).isZero();

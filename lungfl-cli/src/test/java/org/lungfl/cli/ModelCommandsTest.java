@@ -27,8 +27,8 @@ class ModelCommandsTest {
     /** A small plan (16x32x32 input) and a cache of four imported synthetic patients. */
     @BeforeAll
     static void cache() throws Exception {
-        String demo = new String(FederationPlan.preset("demo").toJson(), StandardCharsets.UTF_8);
-        planFile = Files.writeString(tmp.resolve("tiny.json"), demo.replace("\"demo\"", "\"tiny\"")
+        String demo = new String(FederationPlan.preset("whole-volume").toJson(), StandardCharsets.UTF_8);
+        planFile = Files.writeString(tmp.resolve("tiny.json"), demo.replace("\"whole-volume\"", "\"tiny\"")
                 .replaceAll("\"target_shape\" : \\[[^]]*]", "\"target_shape\" : [ 16, 32, 32 ]")
                 .replaceAll("\"batch_size\" : \\d+", "\"batch_size\" : 2")
                 .replaceAll("\"validation_fraction\" : [0-9.]+", "\"validation_fraction\" : 0.5"));
@@ -47,7 +47,7 @@ class ModelCommandsTest {
         Path out = tmp.resolve("v0.safetensors");
         CliRun r = CliRun.lungfl("model", "init", "--plan", "demo", "--out", out.toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("cnn3d-v1").contains("28 tensors");
+        assertThat(r.out()).contains("cnn3d-patch-v1").contains("26 tensors");
         var contents = SafeTensors.read(Files.readAllBytes(out));
         assertThat(contents.weights()).isEqualTo(FederationPlan.preset("demo").initialWeights());
         assertThat(contents.metadata()).containsEntry("plan_fingerprint", FederationPlan.preset("demo").fingerprint());
@@ -56,8 +56,10 @@ class ModelCommandsTest {
     @Test
     void trainEvaluateAndPredictAgree() throws Exception {
         Path model = tmp.resolve("trained.safetensors");
-        CliRun train = CliRun.lungfl("train", "--data", cache.toString(), "--plan", planFile.toString(), "--epochs", "2", "--out", model.toString());
+        CliRun train = CliRun.lungfl("train", "--data", cache.toString(), "--plan", planFile.toString(), "--epochs", "2", "--last",
+                "--out", model.toString());
         assertThat(train.exit()).as(train.err()).isZero();
+        assertThat(train.out()).contains("wrote " + model + ": the last epoch");
         assertThat(train.out()).contains("training on 2 patients (1 cancer), validating on 2, 2 epochs, batch 2")
                 .contains("epoch 1: loss").contains("epoch 2: loss").contains("validation on 2 patients (1 cancer): AUC");
         assertThat(train.err()).contains("train: 2/2");
@@ -97,9 +99,9 @@ class ModelCommandsTest {
         assertThat(noModel.exit()).isEqualTo(1);
         assertThat(noModel.err().strip()).isEqualTo("lungfl: " + tmp.resolve("nope.safetensors") + ": no such file");
 
-        CliRun otherPlan = CliRun.lungfl("train", "--data", cache.toString(), "--plan", "demo", "--out", tmp.resolve("x.safetensors").toString());
+        CliRun otherPlan = CliRun.lungfl("train", "--data", cache.toString(), "--plan", "whole-volume", "--out", tmp.resolve("x.safetensors").toString());
         assertThat(otherPlan.exit()).isEqualTo(1);
-        assertThat(otherPlan.err()).contains("preprocessed for another plan than 'demo'").contains("re-import").hasLineCount(1);
+        assertThat(otherPlan.err()).contains("preprocessed for another plan than 'whole-volume'").contains("re-import").hasLineCount(1);
 
         Path garbage = Files.writeString(tmp.resolve("garbage.safetensors"), "not a model");
         CliRun bad = CliRun.lungfl("evaluate", "--model", garbage.toString(), "--data", cache.toString(), "--plan", planFile.toString());

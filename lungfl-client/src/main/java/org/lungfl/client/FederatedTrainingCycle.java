@@ -21,7 +21,7 @@ import org.lungfl.core.metrics.MetricNames;
 import org.lungfl.core.plan.FederationPlan;
 import org.lungfl.core.weights.SafeTensors;
 import org.lungfl.core.weights.Weights;
-import org.lungfl.model.Evaluator;
+import org.lungfl.model.Cohort;
 import org.lungfl.model.LocalTrainer;
 import org.lungfl.model.LungModel;
 import org.lungfl.model.TrainingOptions;
@@ -45,6 +45,8 @@ public final class FederatedTrainingCycle {
     public static final String LOCAL_MODEL = "local-model.safetensors";
     /** In the output folder: the latest global model downloaded. */
     public static final String GLOBAL_MODEL = "global-model.safetensors";
+    /** In the output folder: the global model that scored best on this site's validation patients. */
+    public static final String BEST_GLOBAL_MODEL = "best-global-model.safetensors";
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * DJL's PyTorch engine allows one gradient collector per process, so clients sharing a JVM (the
@@ -57,20 +59,25 @@ public final class FederatedTrainingCycle {
      * @param epochs null: the plan's {@code epochs_per_round}
      * @param roundTimeout how long to wait for the other sites before giving up on a round
      */
-    public record Options(Path dicomDir, Path labelsCsv, Path cacheDir, Path outDir, Integer epochs, Duration roundTimeout,
-            Duration maxPollInterval, int importThreads) {
+    public record Options(LocalData.Source data, Path outDir, Integer epochs, Duration roundTimeout, Duration maxPollInterval,
+            int importThreads) {
         public Options withRoundTimeout(Duration d) {
-            return new Options(dicomDir, labelsCsv, cacheDir, outDir, epochs, d, maxPollInterval, importThreads);
+            return new Options(data, outDir, epochs, d, maxPollInterval, importThreads);
         }
 
         public Options withMaxPollInterval(Duration d) {
-            return new Options(dicomDir, labelsCsv, cacheDir, outDir, epochs, roundTimeout, d, importThreads);
+            return new Options(data, outDir, epochs, roundTimeout, d, importThreads);
         }
     }
 
-    /** One trained round as written to {@code rounds.csv}. */
+    /**
+     * One trained round as written to {@code rounds.csv}: the local model's validation metrics
+     * (patients, and candidates for a lesion-centred plan: null where there are none) and the
+     * validation AUC of the global model the round started from, by which the best global model
+     * is kept.
+     */
     public record RoundRecord(int round, long baseVersion, String updateId, int trainSamples, double trainLoss, BinaryMetrics validation,
-            double trainSeconds, Instant finishedAt) {}
+            BinaryMetrics candidateValidation, double baseValidationAuc, double trainSeconds, Instant finishedAt) {}
 
     /** What the cycle tells its user (CLI, demo, GUI); every method is optional. */
     public interface Listener {
@@ -117,19 +124,25 @@ public final class FederatedTrainingCycle {
             listener.message("plan '" + plan.name() + "' from " + client.server() + " (fingerprint " + plan.fingerprint().substring(0, 12) + ")");
             version = resendPending(plan);
             stop.check();
-            LocalData data = LocalData.prepare(plan, options.dicomDir(), options.labelsCsv(), options.cacheDir(), options.importThreads(),
-                    listener::importProgress);
+            LocalData data = LocalData.prepare(plan, options.data(), options.importThreads(), listener::importProgress);
             listener.message(String.format("data: %d training and %d validation patients (%d imported now, %d from the cache, %d skipped)",
                     data.train().size(), data.validation().size(), data.imported().imported().size(), data.imported().alreadyDone().size(),
                     data.imported().skipped().size()));
+            String why = data.train().whyNotTrainable();
+            if (why != null) throw new UserFacingException("this site cannot train under plan '" + plan.name() + "': " + why);
             int epochs = options.epochs() == null ? plan.train().epochsPerRound() : options.epochs();
             FlClient.Model global = client.downloadGlobalModel();
+            double bestAuc = Double.NEGATIVE_INFINITY;
             try (LungModel model = LungModel.of(plan, ownStatistics(plan, global.weights()))) {
                 for (int round = 1; round <= rounds; round++) {
                     stop.check();
                     global = client.downloadGlobalModel();
                     save(options.outDir().resolve(GLOBAL_MODEL), global.safetensors());
                     RoundRecord r = trainRound(plan, model, data, global, round, epochs);
+                    if (r.baseValidationAuc() > bestAuc) {
+                        bestAuc = r.baseValidationAuc();
+                        save(options.outDir().resolve(BEST_GLOBAL_MODEL), global.safetensors());
+                    }
                     version = upload(r, plan, model.weights(), global.version());
                     done++;
                     listener.roundDone(r, version);
@@ -150,20 +163,22 @@ public final class FederatedTrainingCycle {
             stop.check();
             // FedBN: the site's BatchNorm statistics stay in its model (docs/aggregation.md).
             model.load(plan.aggregation().fedbn() ? LocalTensors.keepLocal(global.weights(), model.weights()) : global.weights());
+            // The global model as it arrived, on this site's validation patients: the best one is kept.
+            Cohort.Evaluation base = data.validation().isEmpty() ? null : data.validation().evaluate(model);
             // A different shuffle each version, and each site its own.
             long seed = plan.seed() * 1_000_003L + global.version() * 7919L + client.clientId().hashCode();
             FederationPlan.Train t = plan.train();
             TrainingOptions to = new TrainingOptions(epochs, t.batchSize(), t.learningRate(), t.fedproxMu(), t.augment(), seed);
             long t0 = System.nanoTime();
-            LocalTrainer.Report report = new LocalTrainer(model, to).train(data.train(), (epoch, batch, batches, loss) -> {
+            LocalTrainer.Report report = new LocalTrainer(model, to).train(data.train().trainingExamples(), (epoch, batch, batches, loss) -> {
                 stop.check();
                 listener.trainingProgress(round, epoch, epochs, batch, batches, loss);
             });
-            BinaryMetrics validation = data.validation().isEmpty() ? null
-                    : Evaluator.evaluate(model, data.validation(), t.batchSize()).metrics();
+            Cohort.Evaluation validation = data.validation().isEmpty() ? null : data.validation().evaluate(model);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            return new RoundRecord(round, global.version(), "r" + round + "-" + UUID.randomUUID(), data.train().size(), report.finalLoss(),
-                    validation, seconds, Instant.now());
+            return new RoundRecord(round, global.version(), "r" + round + "-" + UUID.randomUUID(), report.samples(), report.finalLoss(),
+                    validation == null ? null : validation.patients(), validation == null ? null : validation.candidates(),
+                    base == null ? Double.NaN : base.patients().auc(), seconds, Instant.now());
         } finally {
             COMPUTE.unlock();
         }
@@ -264,6 +279,12 @@ public final class FederatedTrainingCycle {
         ObjectNode n = JSON.createObjectNode();
         putFinite(n, MetricNames.TRAIN_LOSS, r.trainLoss());
         n.put(MetricNames.TRAIN_SAMPLES, r.trainSamples());
+        putFinite(n, MetricNames.BASE_VAL_AUC, r.baseValidationAuc());
+        BinaryMetrics c = r.candidateValidation();
+        if (c != null) {
+            n.put(MetricNames.VAL_CANDIDATES, c.count());
+            putFinite(n, MetricNames.VAL_CANDIDATE_AUC, c.auc());
+        }
         BinaryMetrics v = r.validation();
         if (v != null) {
             n.put(MetricNames.VAL_SAMPLES, v.count());

@@ -1,62 +1,60 @@
 package org.lungfl.client;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.lungfl.core.UserFacingException;
 import org.lungfl.core.plan.FederationPlan;
 import org.lungfl.dicom.dataset.DatasetImporter;
 import org.lungfl.dicom.io.DicomReader;
-import org.lungfl.model.CachedDataset;
-import org.lungfl.model.LabelledVolume;
-import org.lungfl.model.ValidationSplit;
+import org.lungfl.model.Cohort;
 
 /**
  * A site's data as the federation's plan wants it: the DICOM archive imported into the dataset
  * cache with the plan's preprocessing (patients already in the cache are not decoded again), then
  * split into training and validation patients by the plan's seeded, stratified rule.
  */
-public record LocalData(List<LabelledVolume> train, List<LabelledVolume> validation, DatasetImporter.Summary imported) {
+public record LocalData(Cohort train, Cohort validation, DatasetImporter.Summary imported) {
 
     /** Progress of the import, one call per patient. */
     public interface Listener {
         void patientDone(int done, int total);
     }
 
-    public static LocalData prepare(FederationPlan plan, Path dicomDir, Path labelsCsv, Path cacheDir, int threads, Listener listener) {
-        DatasetImporter.Summary summary = importInto(plan, dicomDir, labelsCsv, cacheDir, threads, listener);
-        List<LabelledVolume> all = CachedDataset.read(cacheDir, plan);
-        ValidationSplit split = ValidationSplit.of(all, plan.train().validationFraction(), plan.seed());
+    /** Where a site's data is: DICOM folder, labels, nodule annotations (null: none) and the cache. */
+    public record Source(Path dicomDir, Path labelsCsv, Path annotationsCsv, Path cacheDir) {}
+
+    public static LocalData prepare(FederationPlan plan, Source source, int threads, Listener listener) {
+        DatasetImporter.Summary summary = importInto(plan, source, threads, listener);
+        Cohort.Split split = Cohort.read(source.cacheDir(), plan).split();
         if (split.train().isEmpty()) {
-            throw new UserFacingException(cacheDir + ": no training patients left after the validation split (" + all.size() + " in the cache)");
+            throw new UserFacingException(source.cacheDir() + ": no training patients left after the validation split");
         }
         return new LocalData(split.train(), split.validation(), summary);
     }
 
     /** Every labelled patient of the archive, imported (or found already imported) in the cache. */
-    public static List<LabelledVolume> importAll(FederationPlan plan, Path dicomDir, Path labelsCsv, Path cacheDir, int threads,
-            Listener listener) {
-        importInto(plan, dicomDir, labelsCsv, cacheDir, threads, listener);
-        return CachedDataset.read(cacheDir, plan);
+    public static Cohort importAll(FederationPlan plan, Source source, int threads, Listener listener) {
+        importInto(plan, source, threads, listener);
+        return Cohort.read(source.cacheDir(), plan);
     }
 
     /** Imports the archive into the cache (patients already there are not decoded again) and says what it did. */
-    public static DatasetImporter.Summary importInto(FederationPlan plan, Path dicomDir, Path labelsCsv, Path cacheDir, int threads,
-            Listener listener) {
+    public static DatasetImporter.Summary importInto(FederationPlan plan, Source source, int threads, Listener listener) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
             Thread t = new Thread(r, "lungfl-import");
             t.setDaemon(true);
             return t;
         });
         try {
-            return new DatasetImporter(plan, DicomReader::read, pool).run(dicomDir, labelsCsv, cacheDir, new DatasetImporter.Listener() {
-                @Override public void started(int patients) {}
+            return new DatasetImporter(plan, DicomReader::read, pool).run(source.dicomDir(), source.labelsCsv(), source.annotationsCsv(),
+                    source.cacheDir(), new DatasetImporter.Listener() {
+                        @Override public void started(int patients) {}
 
-                @Override public void patientDone(int done, int total, long slices) {
-                    listener.patientDone(done, total);
-                }
-            });
+                        @Override public void patientDone(int done, int total, long slices) {
+                            listener.patientDone(done, total);
+                        }
+                    });
         } finally {
             pool.shutdownNow();
         }

@@ -12,7 +12,7 @@ import org.lungfl.core.UserFacingException;
 final class RoundLog {
     static final String FILE = "rounds.csv";
     static final String HEADER = "round,base_version,update_id,train_samples,validation_samples,train_loss,val_auc,val_log_loss,"
-            + "val_accuracy,val_sensitivity,val_specificity,train_seconds,finished_at";
+            + "val_accuracy,val_sensitivity,val_specificity,val_candidate_auc,base_val_auc,train_seconds,finished_at";
 
     private final Path file;
 
@@ -22,11 +22,12 @@ final class RoundLog {
 
     void append(FederatedTrainingCycle.RoundRecord r) {
         var v = r.validation();
-        String line = String.format(Locale.ROOT, "%d,%d,%s,%d,%d,%.6f,%s,%s,%s,%s,%s,%.1f,%s%n", r.round(), r.baseVersion(), r.updateId(),
-                r.trainSamples(), v == null ? 0 : v.count(), r.trainLoss(), num(v == null ? Double.NaN : v.auc()),
+        var c = r.candidateValidation();
+        String line = String.format(Locale.ROOT, "%d,%d,%s,%d,%d,%.6f,%s,%s,%s,%s,%s,%s,%s,%.1f,%s%n", r.round(), r.baseVersion(),
+                r.updateId(), r.trainSamples(), v == null ? 0 : v.count(), r.trainLoss(), num(v == null ? Double.NaN : v.auc()),
                 num(v == null ? Double.NaN : v.logLoss()), num(v == null ? Double.NaN : v.atHalf().accuracy()),
                 num(v == null ? Double.NaN : v.atHalf().sensitivity()), num(v == null ? Double.NaN : v.atHalf().specificity()),
-                r.trainSeconds(), r.finishedAt());
+                num(c == null ? Double.NaN : c.auc()), num(r.baseValidationAuc()), r.trainSeconds(), r.finishedAt());
         try {
             if (!Files.exists(file)) Files.writeString(file, HEADER + "\n", StandardCharsets.UTF_8);
             Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.APPEND);

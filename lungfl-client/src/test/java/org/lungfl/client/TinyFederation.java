@@ -46,7 +46,8 @@ public final class TinyFederation {
     }
 
     public static FederatedTrainingCycle.Options options(Path data, String site, Path out) {
-        return new FederatedTrainingCycle.Options(data.resolve(site).resolve("dicom"), data.resolve(site).resolve("labels.csv"),
-                out.resolve("cache"), out, null, java.time.Duration.ofMinutes(3), java.time.Duration.ofMillis(300), 1);
+        var source = new LocalData.Source(data.resolve(site).resolve("dicom"), data.resolve(site).resolve("labels.csv"), null,
+                out.resolve("cache"));
+        return new FederatedTrainingCycle.Options(source, out, null, java.time.Duration.ofMinutes(3), java.time.Duration.ofMillis(300), 1);
     }
 }

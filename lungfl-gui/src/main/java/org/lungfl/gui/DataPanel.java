@@ -33,6 +33,7 @@ final class DataPanel extends JPanel {
     private final SiteSession session;
     final JTextField dicomDir;
     final JTextField labelsCsv;
+    final JTextField annotationsCsv;
     final JTextField siteDir;
     private final JButton importButton = Ui.primary("import", "Import");
     private final JButton findings = Ui.button("showFindings", "Predict this patient");
@@ -53,10 +54,12 @@ final class DataPanel extends JPanel {
         Settings s = session.settings;
         dicomDir = Ui.field("dicomDir", s.dicomDir, "one folder per patient below it");
         labelsCsv = Ui.field("labelsCsv", s.labelsCsv, "id,cancer (id = folder name) or PatientID,label");
+        annotationsCsv = Ui.field("annotationsCsv", s.annotationsCsv, "nodules.csv or LUNA16 annotations.csv; needed to train a lesion-centred plan");
         siteDir = Ui.field("siteDir", s.siteDir, s.siteFolder().toString());
         Ui.Form form = new Ui.Form()
                 .row("DICOM folder", Ui.pathPicker(dicomDir, true, null, null))
                 .row("Labels CSV", Ui.pathPicker(labelsCsv, false, "csv", "CSV files"))
+                .row("Nodule annotations", Ui.pathPicker(annotationsCsv, false, "csv", "CSV files"))
                 .row("Site folder", Ui.pathPicker(siteDir, true, null, null))
                 .wide(Ui.row(importButton))
                 .wide(summary);
@@ -109,6 +112,7 @@ final class DataPanel extends JPanel {
         };
         dicomDir.getDocument().addDocumentListener(remember);
         labelsCsv.getDocument().addDocumentListener(remember);
+        annotationsCsv.getDocument().addDocumentListener(remember);
         siteDir.getDocument().addDocumentListener(remember);
         session.listen(this::refresh);
         refresh();
@@ -119,6 +123,7 @@ final class DataPanel extends JPanel {
         boolean siteChanged = !s.siteDir.equals(siteDir.getText().strip());
         s.dicomDir = dicomDir.getText().strip();
         s.labelsCsv = labelsCsv.getText().strip();
+        s.annotationsCsv = annotationsCsv.getText().strip();
         s.siteDir = siteDir.getText().strip();
         if (siteChanged) session.reloadSite();
         else session.changed();
@@ -158,13 +163,14 @@ final class DataPanel extends JPanel {
         session.saveSettings();
         FederationPlan plan = session.plan;
         Path dicom = Path.of(session.settings.dicomDir), labels = Path.of(session.settings.labelsCsv);
+        Path annotations = session.annotations();
         SiteFolder site = session.site();
         long t0 = System.nanoTime();
         summary.setText("importing…");
         summary.setForeground(javax.swing.UIManager.getColor("Label.foreground"));
         session.jobs.start("Import", ctx -> {
             ctx.log("import: " + dicom + " with plan '" + plan.name() + "' into " + site.cache());
-            return DataImport.run(plan, dicom, labels, site, (done, total) -> {
+            return DataImport.run(plan, dicom, labels, annotations, site, (done, total) -> {
                 String eta = Eta.left(Duration.ofNanos(System.nanoTime() - t0), done, total);
                 ctx.progress(done + " / " + total + " patients" + (eta == null ? "" : ", " + eta), done, total);
             }, ctx.stop());

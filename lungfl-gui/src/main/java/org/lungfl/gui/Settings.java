@@ -36,6 +36,8 @@ public final class Settings {
     public String clientId = "";
     public String dicomDir = "";
     public String labelsCsv = "";
+    /** Nodule annotations (nodules.csv, LUNA16's annotations.csv); "" when the site has none. */
+    public String annotationsCsv = "";
     /** Where cache, models and rounds.csv go. */
     public String siteDir = "";
     /** null: the plan's epochs_per_round. */

@@ -79,6 +79,11 @@ final class SiteSession {
         changed();
     }
 
+    /** The nodule annotations CSV, or null when none is set. */
+    java.nio.file.Path annotations() {
+        return settings.annotationsCsv.isBlank() ? null : java.nio.file.Path.of(settings.annotationsCsv);
+    }
+
     boolean dataChosen() {
         return !settings.dicomDir.isBlank() && !settings.labelsCsv.isBlank();
     }

@@ -22,6 +22,7 @@ import javax.swing.SwingUtilities;
 import org.lungfl.client.Failover;
 import org.lungfl.client.FederatedTrainingCycle;
 import org.lungfl.client.FlClient;
+import org.lungfl.client.LocalData;
 import org.lungfl.core.metrics.BinaryMetrics;
 import org.lungfl.core.plan.FederationPlan;
 import org.lungfl.gui.site.Exchange;
@@ -243,7 +244,8 @@ final class TrainingPanel extends JPanel {
     private void federate() {
         Connection c = session.connection;
         SiteFolder site = session.site();
-        Path dicom = Path.of(session.settings.dicomDir), labels = Path.of(session.settings.labelsCsv);
+        var source = new LocalData.Source(Path.of(session.settings.dicomDir), Path.of(session.settings.labelsCsv), session.annotations(),
+                site.cache());
         int r = (Integer) rounds.getValue();
         Integer n = session.plan != null && (Integer) epochs.getValue() == session.plan.train().epochsPerRound() ? null : (Integer) epochs.getValue();
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -253,8 +255,7 @@ final class TrainingPanel extends JPanel {
         federationResult.setText("running " + r + " round(s)…");
         session.jobs.start("Federated training", ctx -> {
             FlClient client = c.client(Failover.UNATTENDED, ctx.stop(), session.watch, Duration.ofMinutes(5));
-            var options = new FederatedTrainingCycle.Options(dicom, labels, site.cache(), site.dir(), n, Duration.ofMinutes(60),
-                    Duration.ofSeconds(5), threads);
+            var options = new FederatedTrainingCycle.Options(source, site.dir(), n, Duration.ofMinutes(60), Duration.ofSeconds(5), threads);
             return new FederatedTrainingCycle(client, options, ctx.stop(), new FederatedTrainingCycle.Listener() {
                 @Override public void message(String line) {
                     ctx.log("federated: " + line);

@@ -27,7 +27,7 @@ class StatusViewTest {
 
     private static String metrics(double auc) {
         BinaryMetrics m = BinaryMetrics.of(new double[] {0.2, 0.7, 0.6, 0.4}, new int[] {0, 1, 0, 1});
-        return FederatedTrainingCycle.metricsJson(new FederatedTrainingCycle.RoundRecord(1, 0, "u", 12, 0.5, m, 1, Instant.now()));
+        return FederatedTrainingCycle.metricsJson(new FederatedTrainingCycle.RoundRecord(1, 0, "u", 12, 0.5, m, null, Double.NaN, 1, Instant.now()));
     }
 
     @Test

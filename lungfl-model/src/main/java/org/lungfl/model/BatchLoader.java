@@ -3,7 +3,6 @@ package org.lungfl.model;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -12,7 +11,7 @@ import java.util.concurrent.Future;
 import org.lungfl.core.UserFacingException;
 
 /**
- * Reads (and optionally augments) batches of volumes on a background thread, one batch ahead, so
+ * Reads (and optionally augments) batches of examples on a background thread, one batch ahead, so
  * disk reads and augmentation overlap with the training step running on the caller's thread.
  */
 final class BatchLoader implements AutoCloseable {
@@ -27,10 +26,9 @@ final class BatchLoader implements AutoCloseable {
         }
     }
 
-    private final List<LabelledVolume> data;
-    private final int[] inputShape;
+    private final Examples data;
     private final int volumeSize;
-    private final Augmentation augmentation;
+    private final boolean augment;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "lungfl-batch-loader");
         t.setDaemon(true);
@@ -42,12 +40,11 @@ final class BatchLoader implements AutoCloseable {
     private int nextBuffer;
     private float[] scratch;
 
-    /** {@code augment == false}: volumes are passed through untouched (evaluation, prediction). */
-    BatchLoader(List<LabelledVolume> data, int[] inputShape, boolean augment) {
+    /** {@code augment == false}: inputs are passed through untouched (evaluation, prediction). */
+    BatchLoader(Examples data, int[] inputShape, boolean augment) {
         this.data = data;
-        this.inputShape = inputShape.clone();
         this.volumeSize = inputShape[1] * inputShape[2] * inputShape[3];
-        this.augmentation = augment ? new Augmentation(inputShape) : null;
+        this.augment = augment;
     }
 
     /** Starts loading the batch of these dataset indices; {@code seed} drives its augmentation. */
@@ -81,17 +78,12 @@ final class BatchLoader implements AutoCloseable {
         ByteBuffer buffer = buffers[slot].clear().limit((int) bytes);
         FloatBuffer volumes = buffer.asFloatBuffer();
         float[] labels = new float[indices.length];
-        Random rnd = new Random(seed);
+        Random rnd = augment ? new Random(seed) : null;
+        if (scratch == null) scratch = new float[volumeSize];
         for (int i = 0; i < indices.length; i++) {
-            LabelledVolume v = data.get(indices[i]);
-            float[] values = v.load(inputShape);
-            if (augmentation != null) {
-                if (scratch == null) scratch = new float[volumeSize];
-                augmentation.apply(values, scratch, 0, rnd);
-                values = scratch;
-            }
-            volumes.put(values, 0, volumeSize);
-            labels[i] = v.label();
+            data.load(indices[i], scratch, 0, rnd);
+            volumes.put(scratch, 0, volumeSize);
+            labels[i] = data.label(indices[i]);
         }
         return new Batch(buffer, labels, indices);
     }

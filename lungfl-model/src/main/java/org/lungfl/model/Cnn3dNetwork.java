@@ -18,8 +18,9 @@ import java.util.Map;
 import org.lungfl.core.model.ModelSpec;
 
 /**
- * cnn3d-v1 (see {@link ModelSpec#cnn3dV1()}) as a DJL block, with each learnable tensor reachable
- * by its PyTorch {@code state_dict} name. DJL names parameters by position ({@code
+ * cnn3d-v1 and cnn3d-patch-v1 (see {@link ModelSpec}) as DJL blocks, with each learnable tensor
+ * reachable by its PyTorch {@code state_dict} name. Both share the four convolution blocks and differ
+ * in the head. DJL names parameters by position ({@code
  * 01SequentialBlock_01Conv3d_weight}), so the mapping is made here from the layer objects
  * themselves, not by parsing those names.
  */
@@ -33,8 +34,8 @@ public final class Cnn3dNetwork {
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private final List<String> batchNorms = new ArrayList<>();
 
-    public Cnn3dNetwork() {
-        int[] channels = ModelSpec.CNN3D_V1_CHANNELS;
+    public Cnn3dNetwork(String architecture) {
+        int[] channels = ModelSpec.channels(architecture);
         for (int b = 0; b < channels.length; b++) {
             Conv3d conv = Conv3d.builder().setKernelShape(new Shape(3, 3, 3)).optPadding(new Shape(1, 1, 1))
                     .setFilters(channels[b]).optBias(false).build();
@@ -50,6 +51,14 @@ public final class Cnn3dNetwork {
             parameters.put(p + "bn.running_var", bn.getParameters().get("runningVar"));
             batchNorms.add(p + "bn");
         }
+        if (ModelSpec.CNN3D_PATCH_V1.equals(architecture)) {
+            Linear fc = Linear.builder().setUnits(1).build();
+            block.add(Pool.globalAvgPool3dBlock()).add(Blocks.batchFlattenBlock()).add(fc);
+            parameters.put("fc.weight", fc.getParameters().get("weight"));
+            parameters.put("fc.bias", fc.getParameters().get("bias"));
+            return;
+        }
+        if (!ModelSpec.CNN3D_V1.equals(architecture)) throw new IllegalArgumentException("no DJL network for " + architecture);
         Linear fc1 = Linear.builder().setUnits(ModelSpec.CNN3D_V1_HIDDEN).build();
         Linear fc2 = Linear.builder().setUnits(1).build();
         block.add(Pool.globalAvgPool3dBlock()).add(Blocks.batchFlattenBlock())

@@ -9,7 +9,7 @@ import org.lungfl.core.tensor.Npy;
  * One patient's preprocessed volume in the dataset cache (a float32 {@code .npy} of shape [D, H, W])
  * and its label (1 = cancer). The key is the cache's pseudonymous patient key, never a DICOM ID.
  */
-public record LabelledVolume(String key, int label, Path file) {
+public record LabelledVolume(String key, int label, Path file) implements Patient {
     public LabelledVolume {
         if (label != 0 && label != 1) throw new IllegalArgumentException("label of " + key + " must be 0 or 1, not " + label);
     }

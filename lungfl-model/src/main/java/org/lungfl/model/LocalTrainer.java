@@ -18,7 +18,6 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
 import java.util.List;
-import java.util.Random;
 import org.lungfl.core.UserFacingException;
 
 /**
@@ -47,16 +46,28 @@ public final class LocalTrainer {
         this.options = options;
     }
 
+    /** Whole volumes, every one each epoch. */
     public Report train(List<LabelledVolume> data, TrainingProgress progress) {
-        if (data.isEmpty()) throw new UserFacingException("no training volumes");
-        int positives = (int) data.stream().filter(v -> v.label() == 1).count();
-        int negatives = data.size() - positives;
+        return train(new VolumeExamples(data, model.inputShape()), progress);
+    }
+
+    /**
+     * Trains on the examples for the options' epochs. An epoch is what {@link Examples#epoch}
+     * draws (for patches: the positives and a fresh sample of negatives); {@link Report#samples()}
+     * is the size of one epoch, the sample count a federated update carries.
+     */
+    public Report train(Examples data, TrainingProgress progress) {
+        if (data.size() == 0) throw new UserFacingException("no training examples");
+        int[] first = data.epoch(epochSeed(0));
+        int positives = 0;
+        for (int i : first) positives += data.label(i);
+        int negatives = first.length - positives;
         // BCEWithLogits' pos_weight: an unbalanced set trains as if both classes were equally frequent.
         double positiveWeight = positives == 0 || negatives == 0 ? 1.0 : (double) negatives / positives;
-        int batchSize = Math.min(options.batchSize(), data.size());
-        int batches = (data.size() + batchSize - 1) / batchSize;
+        int batchSize = Math.min(options.batchSize(), first.length);
         double[] epochLoss = new double[options.epochs()];
         long steps = 0;
+        long counted = 0;
 
         DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.sigmoidBinaryCrossEntropyLoss())
                 .optDevices(new Device[] {Device.cpu()})
@@ -75,30 +86,37 @@ public final class LocalTrainer {
                 NDManager prox = model.djlModel().getNDManager().newSubManager();
                 BatchLoader loader = new BatchLoader(data, model.inputShape(), options.augment())) {
             NDList global = options.fedproxMu() > 0 ? snapshot(trainable, prox) : null;
-            int[][] order = epochOrder(data.size(), batchSize, 0);
+            int[][] order = batches(first, batchSize);
             loader.prefetch(order[0], batchSeed(0, 0));
             for (int epoch = 0; epoch < options.epochs(); epoch++) {
                 double lossSum = 0;
+                int seen = 0;
+                int batches = order.length;
                 for (int b = 0; b < batches; b++) {
                     BatchLoader.Batch batch = loader.take();
                     // Queue the next batch (possibly the next epoch's first) before computing this one.
                     if (b + 1 < batches) loader.prefetch(order[b + 1], batchSeed(epoch, b + 1));
                     else if (epoch + 1 < options.epochs()) {
-                        order = epochOrder(data.size(), batchSize, epoch + 1);
+                        order = batches(data.epoch(epochSeed(epoch + 1)), batchSize);
                         loader.prefetch(order[0], batchSeed(epoch + 1, 0));
                     }
                     double loss = step(trainer, batch, positiveWeight, trainable, global);
                     steps++;
                     lossSum += loss * batch.size();
+                    seen += batch.size();
                     progress.onBatch(epoch + 1, b + 1, batches, loss);
                 }
-                epochLoss[epoch] = lossSum / data.size();
+                epochLoss[epoch] = lossSum / seen;
+                // Counted per epoch, so weights taken in epochDone carry the right num_batches_tracked.
+                model.bridge().countTrainingSteps(steps - counted);
+                counted = steps;
+                progress.epochDone(epoch + 1, epochLoss[epoch]);
             }
         } finally {
-            model.bridge().countTrainingSteps(steps);
+            model.bridge().countTrainingSteps(steps - counted);
             for (NDArray a : modelManager.getManagedArrays()) if (!before.contains(a)) a.close();
         }
-        return new Report(steps, epochLoss, positiveWeight, data.size());
+        return new Report(steps, epochLoss, positiveWeight, first.length);
     }
 
     private double step(Trainer trainer, BatchLoader.Batch batch, double positiveWeight, List<Parameter> trainable, NDList global) {
@@ -154,15 +172,15 @@ public final class LocalTrainer {
         return copies;
     }
 
-    /** A seeded shuffle of the dataset for this epoch, cut into batches (the last may be short). */
-    private int[][] epochOrder(int size, int batchSize, int epoch) {
-        List<Integer> idx = new ArrayList<>(size);
-        for (int i = 0; i < size; i++) idx.add(i);
-        java.util.Collections.shuffle(idx, new Random(options.seed() * 1_000_003L + epoch));
-        int[][] out = new int[(size + batchSize - 1) / batchSize][];
+    private long epochSeed(int epoch) {
+        return options.seed() * 1_000_003L + epoch;
+    }
+
+    /** An epoch's examples cut into batches (the last may be short). */
+    private static int[][] batches(int[] order, int batchSize) {
+        int[][] out = new int[(order.length + batchSize - 1) / batchSize][];
         for (int b = 0; b < out.length; b++) {
-            int from = b * batchSize, to = Math.min(size, from + batchSize);
-            out[b] = idx.subList(from, to).stream().mapToInt(Integer::intValue).toArray();
+            out[b] = java.util.Arrays.copyOfRange(order, b * batchSize, Math.min(order.length, (b + 1) * batchSize));
         }
         return out;
     }

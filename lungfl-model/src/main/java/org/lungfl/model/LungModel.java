@@ -16,8 +16,9 @@ import org.lungfl.core.plan.FederationPlan;
 import org.lungfl.core.weights.Weights;
 
 /**
- * cnn3d-v1 in DJL, loaded with LungFL weights, for one input shape {@code [1, D, H, W]}. Not thread
- * safe: one model per training or inference thread.
+ * A plan's network in DJL (cnn3d-v1 on whole volumes, cnn3d-patch-v1 on candidate patches), loaded
+ * with LungFL weights, for one input shape {@code [1, D, H, W]}. Not thread safe: one model per
+ * training or inference thread.
  */
 public final class LungModel implements AutoCloseable {
     private final Model model;
@@ -28,28 +29,36 @@ public final class LungModel implements AutoCloseable {
     /** Reused input buffer: DJL would otherwise allocate (and leave to the GC) a direct buffer per call. */
     private ByteBuffer input;
 
-    private LungModel(int[] inputShape) {
+    private final String architecture;
+
+    private LungModel(String architecture, int[] inputShape) {
         if (inputShape.length != 4 || inputShape[0] != 1) {
             throw new IllegalArgumentException("input shape must be [1, D, H, W], not " + Arrays.toString(inputShape));
         }
         DjlRuntime.engine();
         this.inputShape = inputShape.clone();
         this.volumeSize = inputShape[1] * inputShape[2] * inputShape[3];
-        this.network = new Cnn3dNetwork();
-        this.model = Model.newInstance("cnn3d-v1", DjlRuntime.ENGINE);
+        this.architecture = architecture;
+        this.network = new Cnn3dNetwork(architecture);
+        this.model = Model.newInstance(architecture, DjlRuntime.ENGINE);
         model.setBlock(network.block());
         // One volume is enough to infer every parameter shape; a larger batch only costs time.
         network.block().initialize(model.getNDManager(), DataType.FLOAT32, batchShape(1));
-        this.bridge = new WeightsBridge(network);
+        this.bridge = new WeightsBridge(architecture, network);
     }
 
     /** A model for the plan's input shape with the given weights. */
     public static LungModel of(FederationPlan plan, Weights weights) {
-        return of(plan.inputShape(), weights);
+        return of(plan.architecture(), plan.inputShape(), weights);
     }
 
+    /** cnn3d-v1 for this input shape. */
     public static LungModel of(int[] inputShape, Weights weights) {
-        LungModel m = new LungModel(inputShape);
+        return of(org.lungfl.core.model.ModelSpec.CNN3D_V1, inputShape, weights);
+    }
+
+    public static LungModel of(String architecture, int[] inputShape, Weights weights) {
+        LungModel m = new LungModel(architecture, inputShape);
         try {
             m.load(weights);
         } catch (RuntimeException e) {
@@ -65,6 +74,10 @@ public final class LungModel implements AutoCloseable {
 
     public Weights weights() {
         return bridge.export();
+    }
+
+    public String architecture() {
+        return architecture;
     }
 
     public int[] inputShape() {

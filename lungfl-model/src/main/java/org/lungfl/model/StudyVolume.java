@@ -17,7 +17,9 @@ import org.lungfl.dicom.series.CtSeries;
 import org.lungfl.dicom.series.SeriesAssembler;
 import org.lungfl.dicom.series.SeriesChooser;
 import org.lungfl.dicom.series.SliceHeader;
+import org.lungfl.dicom.volume.HuVolume;
 import org.lungfl.dicom.volume.Preprocessor;
+import org.lungfl.dicom.volume.VolumeGeometry;
 import org.lungfl.dicom.volume.SliceDecoder;
 import org.lungfl.dicom.volume.VolumeStacker;
 
@@ -30,9 +32,18 @@ public final class StudyVolume {
     /** The preprocessed volume and how it was chosen (no patient data). */
     public record Loaded(Npy.Array volume, String seriesChoice, int slices, int unreadableFiles) {}
 
+    /** The study's HU volume at the plan's spacing, where it lies in the patient, and how it was chosen. */
+    public record Study(HuVolume hu, VolumeGeometry grid, String seriesChoice, int slices, int unreadableFiles) {}
+
     private StudyVolume() {}
 
+    /** The model input of a whole-volume plan. */
     public static Loaded load(Path dir, FederationPlan plan) {
+        Study s = read(dir, plan);
+        return new Loaded(new Preprocessor(plan.preprocess()).normalizeAndFrame(s.hu()), s.seriesChoice(), s.slices(), s.unreadableFiles());
+    }
+
+    public static Study read(Path dir, FederationPlan plan) {
         if (!Files.isDirectory(dir)) throw new UserFacingException(dir + ": not a directory");
         List<Path> files;
         try (Stream<Path> s = Files.walk(dir)) {
@@ -61,8 +72,8 @@ public final class StudyVolume {
         if (!choice.found()) throw new UserFacingException(dir + ": " + choice.reason());
         CtSeries series = choice.series();
         List<SliceDecoder.Slice> decoded = series.slices().stream().map(h -> slices.get(h.path())).toList();
-        Npy.Array volume = new Preprocessor(plan.preprocess())
-                .normalizeAndFrame(VolumeStacker.stack(decoded, series.positions(), plan.preprocess().spacingMm()));
-        return new Loaded(volume, choice.reason(), series.sliceCount(), unreadable);
+        double[] spacing = plan.preprocess().spacingMm();
+        return new Study(VolumeStacker.stack(decoded, series.positions(), spacing), VolumeGeometry.of(series, spacing), choice.reason(),
+                series.sliceCount(), unreadable);
     }
 }

@@ -11,5 +11,11 @@ public interface TrainingProgress {
      */
     void onBatch(int epoch, int batch, int batchesPerEpoch, double loss);
 
+    /**
+     * After each epoch, while the trainer is still open: the model may be evaluated here (the
+     * best epoch by validation is what {@code lungfl train} keeps).
+     */
+    default void epochDone(int epoch, double meanLoss) {}
+
     TrainingProgress NONE = (e, b, n, l) -> {};
 }

@@ -22,18 +22,19 @@ import org.lungfl.core.weights.Weights;
  *
  * <p>PyTorch's BatchNorm keeps a {@code num_batches_tracked} counter that DJL does not have. It
  * only matters to PyTorch when momentum is None (cumulative averaging), which cnn3d-v1 does not
- * use, but it is part of the state_dict that {@code load_state_dict(strict=True)} demands. The
+ * use (nor does cnn3d-patch-v1), but it is part of the state_dict that {@code load_state_dict(strict=True)} demands. The
  * bridge keeps one counter per BatchNorm layer: loaded from the file, advanced by one for every
  * training step (every BatchNorm sees each training batch once, as in PyTorch), written back.
  */
 public final class WeightsBridge {
     private static final NDIndex ALL = new NDIndex("...");
-    private final ModelSpec spec = ModelSpec.cnn3dV1();
+    private final ModelSpec spec;
     private final Map<String, Parameter> parameters;
     private final List<String> batchNorms;
     private final long[] batchesTracked;
 
-    public WeightsBridge(Cnn3dNetwork network) {
+    public WeightsBridge(String architecture, Cnn3dNetwork network) {
+        this.spec = ModelSpec.of(architecture);
         this.parameters = network.parameters();
         this.batchNorms = network.batchNorms();
         this.batchesTracked = new long[batchNorms.size()];

@@ -29,6 +29,9 @@ class InteropTest {
     static Path script;
     static Path input;
     static float[] x;
+    static Path patchInput;
+    static float[] patches;
+    static final int[] PATCH = {1, 32, 32, 32};
 
     @BeforeAll
     static void setUp() throws IOException {
@@ -40,6 +43,20 @@ class InteropTest {
         for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextGaussian() * 0.3);
         input = dir.resolve("input.npy");
         Npy.write(input, new int[] {N, 1, SHAPE[1], SHAPE[2], SHAPE[3]}, x);
+        patches = new float[N * 32 * 32 * 32];
+        for (int i = 0; i < patches.length; i++) patches[i] = (float) (r.nextGaussian() * 0.3);
+        patchInput = dir.resolve("patches.npy");
+        Npy.write(patchInput, new int[] {N, 1, 32, 32, 32}, patches);
+    }
+
+    @Test
+    void patchModelInitialAndTrainedWeightsGiveTheSameLogits() throws IOException {
+        try (LungModel m = LungModel.of(ModelSpec.CNN3D_PATCH_V1, PATCH, ModelSpec.cnn3dPatchV1().initialWeights(20261205))) {
+            assertSameLogits(m, "patch-initial.safetensors", patches, patchInput);
+            new LocalTrainer(m, new TrainingOptions(1, 4, 1e-3, 0, true, 1)).train(new SyntheticPatches(12, 5), TrainingProgress.NONE);
+            assertThat(m.weights().get("blocks.3.bn.running_var").floats()[0]).isNotEqualTo(1f);
+            assertSameLogits(m, "patch-trained.safetensors", patches, patchInput);
+        }
     }
 
     @Test
@@ -62,6 +79,10 @@ class InteropTest {
     }
 
     private void assertSameLogits(LungModel m, String fileName) throws IOException {
+        assertSameLogits(m, fileName, x, input);
+    }
+
+    private void assertSameLogits(LungModel m, String fileName, float[] x, Path input) throws IOException {
         Path file = dir.resolve(fileName);
         Files.write(file, SafeTensors.write(m.weights(), Map.of()));
         float[] java = m.logits(x, N);

@@ -44,7 +44,7 @@ class ImportRoundTripTest {
     @TempDir static Path tmp;
     static Path data, cache;
     static ExecutorService pool;
-    static FederationPlan plan = FederationPlan.preset("demo");
+    static FederationPlan plan = FederationPlan.preset("whole-volume");
 
     @BeforeAll
     static void synthAndImport() {

@@ -59,6 +59,8 @@ public final class MetricNames {
     public static final String VAL_CANDIDATES = "val_candidates";
     public static final String VAL_AUC = "val_auc";
     public static final String VAL_CANDIDATE_AUC = "val_candidate_auc";
+    /** The validation AUC of the global model an update started from (a site keeps the best global model by it). */
+    public static final String BASE_VAL_AUC = "base_val_auc";
     public static final String VAL_LOG_LOSS = "val_log_loss";
     public static final String VAL_BRIER = "val_brier";
     public static final String VAL_ACCURACY = "val_accuracy";
@@ -78,6 +80,7 @@ public final class MetricNames {
         m.put(VAL_CANDIDATES, Range.COUNT);
         m.put(VAL_AUC, Range.UNIT);
         m.put(VAL_CANDIDATE_AUC, Range.UNIT);
+        m.put(BASE_VAL_AUC, Range.UNIT);
         m.put(VAL_LOG_LOSS, Range.NON_NEGATIVE);
         m.put(VAL_BRIER, Range.UNIT);
         m.put(VAL_ACCURACY, Range.UNIT);

@@ -18,8 +18,13 @@ import org.lungfl.core.weights.Weights;
  * version 0 from this alone.
  */
 public final class ModelSpec {
-    /** The only architecture so far; see {@link #cnn3dV1()}. */
+    /** Whole-volume classifier; see {@link #cnn3dV1()}. */
     public static final String CNN3D_V1 = "cnn3d-v1";
+
+    /** Candidate-patch classifier of the lesion-centred pipeline; see {@link #cnn3dPatchV1()}. */
+    public static final String CNN3D_PATCH_V1 = "cnn3d-patch-v1";
+
+    public static final List<String> ARCHITECTURES = List.of(CNN3D_PATCH_V1, CNN3D_V1);
 
     private final String architecture;
     private final List<TensorSpec> tensors;
@@ -30,18 +35,34 @@ public final class ModelSpec {
     }
 
     public static boolean isKnown(String architecture) {
-        return CNN3D_V1.equals(architecture);
+        return ARCHITECTURES.contains(architecture);
+    }
+
+    /** Whether the architecture scores candidate patches rather than whole volumes. */
+    public static boolean isLesionCentred(String architecture) {
+        return CNN3D_PATCH_V1.equals(architecture);
     }
 
     public static ModelSpec of(String architecture) {
-        if (!isKnown(architecture)) {
-            throw new UserFacingException("unknown model architecture '" + architecture + "' (known: " + CNN3D_V1 + ")");
-        }
-        return cnn3dV1();
+        if (CNN3D_V1.equals(architecture)) return cnn3dV1();
+        if (CNN3D_PATCH_V1.equals(architecture)) return cnn3dPatchV1();
+        throw new UserFacingException("unknown model architecture '" + architecture + "' (known: " + String.join(", ", ARCHITECTURES) + ")");
     }
 
     /** Channels of the four convolution blocks of cnn3d-v1. */
     public static final int[] CNN3D_V1_CHANNELS = {16, 32, 64, 128};
+
+    /**
+     * Channels of cnn3d-patch-v1's blocks: half of cnn3d-v1's. A 32³ patch around one candidate
+     * needs less capacity than a whole chest, and the narrower blocks train about twice as fast
+     * on a CPU (python/lungfl_model.py, measured in docs/model.md).
+     */
+    public static final int[] CNN3D_PATCH_V1_CHANNELS = {8, 16, 32, 64};
+
+    /** The channels of an architecture's convolution blocks. */
+    public static int[] channels(String architecture) {
+        return (CNN3D_PATCH_V1.equals(architecture) ? CNN3D_PATCH_V1_CHANNELS : CNN3D_V1_CHANNELS).clone();
+    }
 
     /** Width of the hidden fully connected layer of cnn3d-v1. */
     public static final int CNN3D_V1_HIDDEN = 64;
@@ -53,10 +74,35 @@ public final class ModelSpec {
      * does not change any tensor shape, thanks to the global pooling.
      */
     public static ModelSpec cnn3dV1() {
+        List<TensorSpec> t = convBlocks(CNN3D_V1_CHANNELS);
+        int in = CNN3D_V1_CHANNELS[CNN3D_V1_CHANNELS.length - 1];
+        t.add(new TensorSpec("fc1.weight", DType.F32, new int[] {CNN3D_V1_HIDDEN, in}));
+        t.add(new TensorSpec("fc1.bias", DType.F32, new int[] {CNN3D_V1_HIDDEN}));
+        t.add(new TensorSpec("fc2.weight", DType.F32, new int[] {1, CNN3D_V1_HIDDEN}));
+        t.add(new TensorSpec("fc2.bias", DType.F32, new int[] {1}));
+        return new ModelSpec(CNN3D_V1, t);
+    }
+
+    /**
+     * Four blocks like cnn3d-v1's, with {@link #CNN3D_PATCH_V1_CHANNELS} channels, on one
+     * candidate's patch (1×P×P×P, P a multiple of 16), global average pooling, then one linear
+     * layer {@code fc} = Linear(64→1): one logit, "is a malignant nodule at the centre". No hidden
+     * layer and no dropout: at 73 k parameters, almost all in the convolutions, the head needs no more.
+     */
+    public static ModelSpec cnn3dPatchV1() {
+        List<TensorSpec> t = convBlocks(CNN3D_PATCH_V1_CHANNELS);
+        int in = CNN3D_PATCH_V1_CHANNELS[CNN3D_PATCH_V1_CHANNELS.length - 1];
+        t.add(new TensorSpec("fc.weight", DType.F32, new int[] {1, in}));
+        t.add(new TensorSpec("fc.bias", DType.F32, new int[] {1}));
+        return new ModelSpec(CNN3D_PATCH_V1, t);
+    }
+
+    /** The feature extractor both share: blocks.{0..3}.conv / .bn with the given channels. */
+    private static List<TensorSpec> convBlocks(int[] channels) {
         List<TensorSpec> t = new ArrayList<>();
         int in = 1;
-        for (int b = 0; b < CNN3D_V1_CHANNELS.length; b++) {
-            int out = CNN3D_V1_CHANNELS[b];
+        for (int b = 0; b < channels.length; b++) {
+            int out = channels[b];
             String p = "blocks." + b + ".";
             t.add(new TensorSpec(p + "conv.weight", DType.F32, new int[] {out, in, 3, 3, 3}));
             t.add(new TensorSpec(p + "bn.weight", DType.F32, new int[] {out}));
@@ -66,11 +112,7 @@ public final class ModelSpec {
             t.add(new TensorSpec(p + "bn.num_batches_tracked", DType.I64, new int[] {}));
             in = out;
         }
-        t.add(new TensorSpec("fc1.weight", DType.F32, new int[] {CNN3D_V1_HIDDEN, in}));
-        t.add(new TensorSpec("fc1.bias", DType.F32, new int[] {CNN3D_V1_HIDDEN}));
-        t.add(new TensorSpec("fc2.weight", DType.F32, new int[] {1, CNN3D_V1_HIDDEN}));
-        t.add(new TensorSpec("fc2.bias", DType.F32, new int[] {1}));
-        return new ModelSpec(CNN3D_V1, t);
+        return t;
     }
 
     public String architecture() {

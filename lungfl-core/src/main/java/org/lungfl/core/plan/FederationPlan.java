@@ -29,35 +29,60 @@ import org.lungfl.core.model.TensorSpec;
  * preprocessing, training defaults, aggregation and the initialisation seed. The server owns it and
  * serves it at {@code GET /plan}; clients preprocess and train by it.
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record FederationPlan(
-        @JsonProperty("name") String name,
-        @JsonProperty("architecture") String architecture,
-        @JsonProperty("seed") long seed,
-        @JsonProperty("preprocess") Preprocess preprocess,
-        @JsonProperty("train") Train train,
-        @JsonProperty("aggregation") Aggregation aggregation) {
+        @JsonProperty(value = "name", required = true) String name,
+        @JsonProperty(value = "architecture", required = true) String architecture,
+        @JsonProperty(value = "seed", required = true) long seed,
+        @JsonProperty(value = "preprocess", required = true) Preprocess preprocess,
+        @JsonProperty("candidates") Candidates candidates,
+        @JsonProperty("patch") Patch patch,
+        @JsonProperty(value = "train", required = true) Train train,
+        @JsonProperty(value = "aggregation", required = true) Aggregation aggregation) {
 
-    public static final List<String> PRESETS = List.of("demo", "standard");
+    /** {@code demo} and {@code standard} are lesion-centred; {@code whole-volume} is cnn3d-v1 on the chest. */
+    public static final List<String> PRESETS = List.of("demo", "standard", "whole-volume");
 
+    // Optional sections (candidates, patch, target_shape) exist, so absence is checked per field:
+    // every required property says so, and Jackson enforces that for creator properties.
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
 
     public FederationPlan {
         require(name != null && !name.isBlank(), "name", "must be set");
         require(architecture != null && ModelSpec.isKnown(architecture), "architecture",
-                "must name a known architecture (" + ModelSpec.CNN3D_V1 + "), not '" + architecture + "'");
+                "must name a known architecture (" + String.join(", ", ModelSpec.ARCHITECTURES) + "), not '" + architecture + "'");
         Objects.requireNonNull(preprocess, "preprocess");
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(aggregation, "aggregation");
+        if (ModelSpec.isLesionCentred(architecture)) {
+            require(candidates != null, "candidates", "must be set for the lesion-centred architecture " + architecture);
+            require(patch != null, "patch", "must be set for the lesion-centred architecture " + architecture);
+            require(preprocess.targetShape() == null, "preprocess.target_shape",
+                    "must not be set for " + architecture + " (it keeps the whole volume and classifies patches)");
+        } else {
+            require(preprocess.targetShape() != null, "preprocess.target_shape", "must be set for " + architecture);
+            require(candidates == null && patch == null, "candidates",
+                    "and 'patch' belong to lesion-centred architectures, not " + architecture);
+        }
     }
 
-    /** The model's input is one channel of the preprocessed volume: {@code [1, D, H, W]}. */
+    /** Whether this plan finds candidates and classifies patches around them (DESIGN.md, "The model"). */
+    @JsonIgnore
+    public boolean lesionCentred() {
+        return patch != null;
+    }
+
+    /**
+     * The model's input: one channel of the preprocessed volume {@code [1, D, H, W]}, or of one
+     * candidate's patch {@code [1, P, P, P]} for a lesion-centred plan.
+     */
     @JsonIgnore
     public int[] inputShape() {
+        if (lesionCentred()) return new int[] {1, patch.size(), patch.size(), patch.size()};
         int[] s = preprocess.targetShape();
         return new int[] {1, s[0], s[1], s[2]};
     }
@@ -108,7 +133,7 @@ public record FederationPlan(
         } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
             // Jackson's path already ends in the offending field, missing or mistyped.
             String msg = e.getOriginalMessage();
-            String what = msg.startsWith("Missing creator property") ? "is missing" : "has the wrong type";
+            String what = msg.startsWith("Missing") ? "is missing" : "has the wrong type";
             throw new UserFacingException("plan " + source + ": field '" + path(e) + "' " + what, e);
         } catch (JsonProcessingException e) {
             throw new UserFacingException("plan " + source + ": " + e.getOriginalMessage()
@@ -154,13 +179,28 @@ public record FederationPlan(
             for (int d : t.shape()) shape.add(d);
         }
         node.set("preprocess", JSON.valueToTree(preprocess));
+        if (lesionCentred()) {
+            node.set("candidates", JSON.valueToTree(candidates));
+            node.put("patch_size", patch.size());
+        }
         return sha256Hex(canonical(node));
     }
 
-    /** The preprocessing half of the fingerprint: a dataset cache is valid for exactly this. */
+    /**
+     * The preprocessing half of the fingerprint: a dataset cache is valid for exactly this. A
+     * lesion-centred cache holds HU (volumes and patches at the plan's spacing) and the candidates:
+     * the spacing, the detector and the patch geometry count, not the HU window or mean, which are
+     * applied when a patch is read.
+     */
     @JsonIgnore
     public String preprocessFingerprint() {
-        return sha256Hex(canonical(JSON.valueToTree(preprocess)));
+        if (!lesionCentred()) return sha256Hex(canonical(JSON.valueToTree(preprocess)));
+        ObjectNode node = JSON.createObjectNode();
+        node.set("spacing_mm", JSON.valueToTree(preprocess.spacingMm()));
+        node.set("candidates", JSON.valueToTree(candidates));
+        node.put("patch_size", patch.size());
+        node.put("patch_margin", patch.margin());
+        return sha256Hex(canonical(node));
     }
 
     private static byte[] canonical(JsonNode node) {
@@ -187,19 +227,23 @@ public record FederationPlan(
 
     /**
      * Preprocessing of a CT volume (Zuidhof's DSB2017 recipe): resample to {@code spacing_mm}
-     * (z, y, x) trilinearly, clip HU to {@code hu_window}, scale to [0, 1], subtract {@code mean},
-     * then crop or pad to {@code target_shape} (D, H, W) about the body centre.
+     * (z, y, x) trilinearly, clip HU to {@code hu_window}, scale to [0, 1], subtract {@code mean}.
+     * A whole-volume plan then crops or pads to {@code target_shape} (D, H, W) about the body
+     * centre; a lesion-centred plan keeps the whole volume (in HU) and normalises each patch.
      */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Preprocess(
-            @JsonProperty("spacing_mm") double[] spacingMm,
+            @JsonProperty(value = "spacing_mm", required = true) double[] spacingMm,
             @JsonProperty("target_shape") int[] targetShape,
-            @JsonProperty("hu_window") double[] huWindow,
-            @JsonProperty("mean") double mean) {
+            @JsonProperty(value = "hu_window", required = true) double[] huWindow,
+            @JsonProperty(value = "mean", required = true) double mean) {
         public Preprocess {
             require(spacingMm != null && spacingMm.length == 3, "preprocess.spacing_mm", "must be [z, y, x]");
             for (double s : spacingMm) require(s > 0 && s <= 50, "preprocess.spacing_mm", "values must be in (0, 50] mm");
-            require(targetShape != null && targetShape.length == 3, "preprocess.target_shape", "must be [D, H, W]");
-            for (int s : targetShape) require(s >= 8 && s <= 1024, "preprocess.target_shape", "values must be in [8, 1024]");
+            if (targetShape != null) {
+                require(targetShape.length == 3, "preprocess.target_shape", "must be [D, H, W]");
+                for (int s : targetShape) require(s >= 8 && s <= 1024, "preprocess.target_shape", "values must be in [8, 1024]");
+            }
             require(huWindow != null && huWindow.length == 2 && huWindow[0] < huWindow[1],
                     "preprocess.hu_window", "must be [low, high] with low < high");
             require(Double.isFinite(mean), "preprocess.mean", "must be a finite number");
@@ -232,12 +276,12 @@ public record FederationPlan(
 
     /** Local training defaults; a client may be told to override epochs, not the rest. */
     public record Train(
-            @JsonProperty("epochs_per_round") int epochsPerRound,
-            @JsonProperty("batch_size") int batchSize,
-            @JsonProperty("learning_rate") double learningRate,
-            @JsonProperty("fedprox_mu") double fedproxMu,
-            @JsonProperty("validation_fraction") double validationFraction,
-            @JsonProperty("augment") boolean augment) {
+            @JsonProperty(value = "epochs_per_round", required = true) int epochsPerRound,
+            @JsonProperty(value = "batch_size", required = true) int batchSize,
+            @JsonProperty(value = "learning_rate", required = true) double learningRate,
+            @JsonProperty(value = "fedprox_mu", required = true) double fedproxMu,
+            @JsonProperty(value = "validation_fraction", required = true) double validationFraction,
+            @JsonProperty(value = "augment", required = true) boolean augment) {
         public Train {
             require(epochsPerRound >= 1, "train.epochs_per_round", "must be >= 1");
             require(batchSize >= 1, "train.batch_size", "must be >= 1");
@@ -255,8 +299,8 @@ public record FederationPlan(
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Aggregation(
-            @JsonProperty("strategy") String strategy,
-            @JsonProperty("staleness_exponent") double stalenessExponent,
+            @JsonProperty(value = "strategy", required = true) String strategy,
+            @JsonProperty(value = "staleness_exponent", required = true) double stalenessExponent,
             @JsonProperty("trimmed_mean") AggregationOptions.TrimmedMean trimmedMean,
             @JsonProperty("krum") AggregationOptions.Krum krum,
             @JsonProperty("clipping") AggregationOptions.Clipping clipping,
@@ -299,6 +343,99 @@ public record FederationPlan(
             require(owned || value == null, "aggregation." + field, "is set but strategy '" + strategy + "' does not use it (it is for "
                     + String.join(", ", owners) + ")");
             return owned && value == null ? dflt : value;
+        }
+    }
+
+    /**
+     * The candidate detector of a lesion-centred plan (docs/model.md): the lungs are the air below
+     * {@code lung_hu} inside the body, closed per slice with a disc of {@code lung_closing_mm} so
+     * nodules on the pleura stay inside; within them, HU clipped to {@code hu_clip}, the
+     * scale-normalised Laplacian of Gaussian at each of {@code sigmas_mm}, its local maxima over
+     * space and scale of at least {@code min_response}, scored by the response times the Hessian's
+     * blob measure times (σ/σ₀)^{@code scale_exponent}, then non-maximum suppression within
+     * {@code nms_mm} and the {@code top_k} best per patient.
+     */
+    public record Candidates(
+            @JsonProperty(value = "top_k", required = true) int topK,
+            @JsonProperty(value = "sigmas_mm", required = true) double[] sigmasMm,
+            @JsonProperty(value = "nms_mm", required = true) double nmsMm,
+            @JsonProperty(value = "lung_hu", required = true) double lungHu,
+            @JsonProperty(value = "lung_closing_mm", required = true) double lungClosingMm,
+            @JsonProperty(value = "hu_clip", required = true) double[] huClip,
+            @JsonProperty(value = "min_response", required = true) double minResponse,
+            @JsonProperty(value = "scale_exponent", required = true) double scaleExponent) {
+        public Candidates {
+            require(topK >= 1 && topK <= 1000, "candidates.top_k", "must be in [1, 1000]");
+            require(sigmasMm != null && sigmasMm.length >= 1 && sigmasMm.length <= 12, "candidates.sigmas_mm",
+                    "must list 1 to 12 scales");
+            for (int i = 0; i < sigmasMm.length; i++) {
+                require(sigmasMm[i] > 0 && sigmasMm[i] <= 30, "candidates.sigmas_mm", "values must be in (0, 30] mm");
+                require(i == 0 || sigmasMm[i] > sigmasMm[i - 1], "candidates.sigmas_mm", "must be ascending");
+            }
+            require(nmsMm >= 0 && nmsMm <= 100, "candidates.nms_mm", "must be in [0, 100] mm");
+            require(lungHu > -1000 && lungHu < 0, "candidates.lung_hu", "must be in (-1000, 0) HU");
+            require(lungClosingMm >= 0 && lungClosingMm <= 50, "candidates.lung_closing_mm", "must be in [0, 50] mm");
+            require(huClip != null && huClip.length == 2 && huClip[0] < huClip[1], "candidates.hu_clip", "must be [low, high] with low < high");
+            require(minResponse >= 0 && minResponse <= 2000, "candidates.min_response", "must be in [0, 2000] HU");
+            require(scaleExponent >= 0 && scaleExponent <= 4, "candidates.scale_exponent", "must be in [0, 4]");
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Candidates c && topK == c.topK && java.util.Arrays.equals(sigmasMm, c.sigmasMm)
+                    && Double.compare(nmsMm, c.nmsMm) == 0 && Double.compare(lungHu, c.lungHu) == 0
+                    && Double.compare(lungClosingMm, c.lungClosingMm) == 0 && java.util.Arrays.equals(huClip, c.huClip)
+                    && Double.compare(minResponse, c.minResponse) == 0 && Double.compare(scaleExponent, c.scaleExponent) == 0;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(topK, java.util.Arrays.hashCode(sigmasMm), nmsMm, lungHu, lungClosingMm, java.util.Arrays.hashCode(huClip),
+                    minResponse, scaleExponent);
+        }
+
+        @Override
+        public String toString() {
+            return "Candidates[top_k=" + topK + ", sigmas_mm=" + java.util.Arrays.toString(sigmasMm) + ", nms_mm=" + nmsMm
+                    + ", lung_hu=" + lungHu + ", lung_closing_mm=" + lungClosingMm + ", hu_clip=" + java.util.Arrays.toString(huClip)
+                    + ", min_response=" + minResponse + ", scale_exponent=" + scaleExponent + "]";
+        }
+    }
+
+    /** How the patient probability combines its candidates' probabilities. */
+    public enum Combine {
+        @JsonProperty("max") MAX,
+        @JsonProperty("noisy-or") NOISY_OR
+    }
+
+    /**
+     * Patches of a lesion-centred plan: {@code size}³ voxels centred on each candidate (stored with
+     * {@code margin} extra voxels per side for shift augmentation); a candidate is positive when it
+     * lies within {@code max(nodule radius, match_mm)} of an annotated malignant nodule; each epoch
+     * draws {@code negatives_per_positive} negatives per positive; the patient probability is the
+     * max, or the leaky noisy-OR 1 − (1 − leak) Π (1 − p), of its candidates' probabilities.
+     */
+    public record Patch(
+            @JsonProperty(value = "size", required = true) int size,
+            @JsonProperty(value = "margin", required = true) int margin,
+            @JsonProperty(value = "match_mm", required = true) double matchMm,
+            @JsonProperty(value = "negatives_per_positive", required = true) double negativesPerPositive,
+            @JsonProperty(value = "combine", required = true) Combine combine,
+            @JsonProperty(value = "noisy_or_leak", required = true) double noisyOrLeak) {
+        public Patch {
+            // Four 2x max-pools must leave at least one cell.
+            require(size >= 16 && size <= 128 && size % 16 == 0, "patch.size", "must be a multiple of 16 in [16, 128]");
+            require(margin >= 0 && margin <= 16, "patch.margin", "must be in [0, 16] voxels");
+            require(matchMm > 0 && matchMm <= 50, "patch.match_mm", "must be in (0, 50] mm");
+            require(negativesPerPositive > 0 && negativesPerPositive <= 1000, "patch.negatives_per_positive", "must be in (0, 1000]");
+            require(combine != null, "patch.combine", "must be max or noisy-or");
+            require(noisyOrLeak >= 0 && noisyOrLeak < 1, "patch.noisy_or_leak", "must be in [0, 1)");
+        }
+
+        /** Side of a stored patch: the model's input plus the shift margin on both sides. */
+        @JsonIgnore
+        public int storedSize() {
+            return size + 2 * margin;
         }
     }
 }

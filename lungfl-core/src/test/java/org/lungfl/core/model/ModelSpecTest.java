@@ -50,17 +50,23 @@ class ModelSpecTest {
 
     /**
      * Version 0 of every federation is this initialisation, so its bytes must never change by
-     * accident (a JDK, refactoring or ordering change): pinned to the digest of the demo plan's
-     * version 0. If the architecture changes on purpose, it gets a new name and a new pin.
+     * accident (a JDK, refactoring or ordering change): pinned to the digests of the presets'
+     * version 0. If an architecture changes on purpose, it gets a new name and a new pin.
      */
     @Test
-    void demoVersionZeroBytesArePinned() throws Exception {
-        byte[] bytes = SafeTensors.write(FederationPlan.preset("demo").initialWeights(), Map.of());
-        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        assertThat(digest).isEqualTo(PINNED_DEMO_V0);
+    void presetVersionZeroBytesArePinned() throws Exception {
+        assertThat(versionZeroDigest("demo")).as("demo (cnn3d-patch-v1)").isEqualTo(PINNED_DEMO_V0);
+        assertThat(versionZeroDigest("whole-volume")).as("whole-volume (cnn3d-v1)").isEqualTo(PINNED_WHOLE_VOLUME_V0);
     }
 
-    static final String PINNED_DEMO_V0 = "9f488cd49fb403d1e4b3976ad721f570af1e2e2810c76ebd3af78991bbe26e57";
+    private static String versionZeroDigest(String preset) throws Exception {
+        byte[] bytes = SafeTensors.write(FederationPlan.preset(preset).initialWeights(), Map.of());
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    static final String PINNED_DEMO_V0 = "65e0403a367c982a6c50aa2e2cb790e5059b60a57fb6363afc458befbc876caa";
+    /** The former demo plan's, unchanged since cnn3d-v1 moved to the preset 'whole-volume'. */
+    static final String PINNED_WHOLE_VOLUME_V0 = "9f488cd49fb403d1e4b3976ad721f570af1e2e2810c76ebd3af78991bbe26e57";
 
     @Test
     void differencesNameWhatIsWrong() {

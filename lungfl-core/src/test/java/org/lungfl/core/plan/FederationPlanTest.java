@@ -15,10 +15,37 @@ class FederationPlanTest {
     @Test
     void presetsLoadAndDescribeTheModelInput() {
         FederationPlan demo = FederationPlan.load("demo");
-        assertThat(demo.inputShape()).containsExactly(1, 32, 64, 64);
-        assertThat(FederationPlan.load("standard").inputShape()).containsExactly(1, 64, 128, 128);
+        assertThat(demo.lesionCentred()).isTrue();
+        assertThat(demo.inputShape()).as("one candidate's patch").containsExactly(1, 32, 32, 32);
+        assertThat(demo.patch().storedSize()).isEqualTo(36);
+        assertThat(demo.preprocess().spacingMm()).containsExactly(1.5, 1.5, 1.5);
+        assertThat(FederationPlan.load("standard").lesionCentred()).isTrue();
+        FederationPlan whole = FederationPlan.load("whole-volume");
+        assertThat(whole.lesionCentred()).isFalse();
+        assertThat(whole.inputShape()).containsExactly(1, 32, 64, 64);
         assertThat(demo.preprocess().huLow()).isEqualTo(-1000.0);
         assertThat(demo.preprocess().mean()).isEqualTo(0.25);
+    }
+
+    @Test
+    void lesionCentredAndWholeVolumeSectionsGoWithTheirArchitecture() {
+        String whole = new String(FederationPlan.preset("whole-volume").toJson(), StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> FederationPlan.parse(whole.replace("\"cnn3d-v1\"", "\"cnn3d-patch-v1\"").getBytes(StandardCharsets.UTF_8), "p.json"))
+                .isInstanceOf(UserFacingException.class).hasMessageContaining("p.json").hasMessageContaining("'candidates' must be set");
+        String demo = new String(FederationPlan.preset("demo").toJson(), StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> FederationPlan.parse(demo.replace("\"cnn3d-patch-v1\"", "\"cnn3d-v1\"").getBytes(StandardCharsets.UTF_8), "q.json"))
+                .isInstanceOf(UserFacingException.class).hasMessageContaining("target_shape' must be set");
+        assertThatThrownBy(() -> FederationPlan.parse(demo.replace("\"top_k\" : 24", "\"top_k\" : 0").getBytes(StandardCharsets.UTF_8), "r.json"))
+                .isInstanceOf(UserFacingException.class).hasMessageContaining("candidates.top_k");
+        assertThatThrownBy(() -> FederationPlan.parse(demo.replace("\"size\" : 32", "\"size\" : 40").getBytes(StandardCharsets.UTF_8), "s.json"))
+                .isInstanceOf(UserFacingException.class).hasMessageContaining("patch.size").hasMessageContaining("multiple of 16");
+        // The patch's window and the detector's settings decide what a cache holds: they change the cache's fingerprint.
+        FederationPlan base = FederationPlan.parse(demo.getBytes(StandardCharsets.UTF_8), "t");
+        FederationPlan otherK = FederationPlan.parse(demo.replace("\"top_k\" : 24", "\"top_k\" : 16").getBytes(StandardCharsets.UTF_8), "t");
+        FederationPlan otherRule = FederationPlan.parse(demo.replace("\"combine\" : \"max\"", "\"combine\" : \"noisy-or\"").getBytes(StandardCharsets.UTF_8), "t");
+        assertThat(otherK.preprocessFingerprint()).isNotEqualTo(base.preprocessFingerprint());
+        assertThat(otherRule.preprocessFingerprint()).isEqualTo(base.preprocessFingerprint());
+        assertThat(otherRule.patch().combine()).isEqualTo(FederationPlan.Combine.NOISY_OR);
     }
 
     @Test
@@ -36,7 +63,7 @@ class FederationPlanTest {
         String demo = new String(FederationPlan.preset("demo").toJson(), StandardCharsets.UTF_8);
         FederationPlan base = FederationPlan.parse(demo.getBytes(StandardCharsets.UTF_8), "t");
         FederationPlan moreEpochs = FederationPlan.parse(
-                demo.replace("\"epochs_per_round\" : 2", "\"epochs_per_round\" : 5").getBytes(StandardCharsets.UTF_8), "t");
+                demo.replace("\"epochs_per_round\" : 4", "\"epochs_per_round\" : 5").getBytes(StandardCharsets.UTF_8), "t");
         FederationPlan otherWindow = FederationPlan.parse(
                 demo.replace("400.0", "500.0").getBytes(StandardCharsets.UTF_8), "t");
         assertThat(moreEpochs.train().epochsPerRound()).isEqualTo(5);
@@ -56,8 +83,8 @@ class FederationPlanTest {
                         demo.replace("\"name\"", "\"nmae\" : 1, \"name\"").getBytes(StandardCharsets.UTF_8), "y.json"))
                 .isInstanceOf(UserFacingException.class).hasMessageContaining("unknown field 'nmae'");
         assertThatThrownBy(() -> FederationPlan.parse(
-                        demo.replace("[ 32, 64, 64 ]", "[ 32, 64 ]").getBytes(StandardCharsets.UTF_8), "x.json"))
-                .isInstanceOf(UserFacingException.class).hasMessageContaining("preprocess.target_shape");
+                        demo.replace("[ 1.5, 1.5, 1.5 ]", "[ 1.5, 1.5 ]").getBytes(StandardCharsets.UTF_8), "x.json"))
+                .isInstanceOf(UserFacingException.class).hasMessageContaining("preprocess.spacing_mm");
         assertThatThrownBy(() -> FederationPlan.load(dir.resolve("missing.json").toString()))
                 .isInstanceOf(UserFacingException.class).hasMessageContaining("missing.json");
     }

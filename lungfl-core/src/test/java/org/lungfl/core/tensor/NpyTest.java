@@ -67,6 +67,35 @@ class NpyTest {
     }
 
     @Test
+    void int16RoundTripsThroughNumpyAndMapsWithoutCopy() throws Exception {
+        assumeNumpy();
+        short[] data = {-32768, -2000, -1000, -1, 0, 1, 40, 3071, 32767, 12, -12, 5};
+        Path ours = dir.resolve("hu.npy");
+        try (var out = Files.newOutputStream(ours)) {
+            Npy.write(out, new int[] {3, 4}, data);
+        }
+        String sum = python("import numpy as np, sys\n"
+                + "a = np.load(sys.argv[1])\n"
+                + "assert a.dtype == np.int16 and a.shape == (3, 4), (a.dtype, a.shape)\n"
+                + "print(int(a.astype(np.int64).sum()), int(a[1, 3]))\n"
+                + "np.save(sys.argv[2], (np.arange(2 * 3, dtype=np.int16) * -700).reshape(2, 3))\n",
+                ours.toString(), dir.resolve("theirs.npy").toString());
+        long expected = 0;
+        for (short v : data) expected += v;
+        assertThat(sum.strip()).isEqualTo(expected + " " + data[7]);
+        Npy.ShortArray back = Npy.readShorts(ours);
+        assertThat(back.shape()).containsExactly(3, 4);
+        assertThat(back.data()).containsExactly(data);
+        Npy.MappedShorts mapped = Npy.mapShorts(dir.resolve("theirs.npy"));
+        assertThat(mapped.shape()).containsExactly(2, 3);
+        for (int i = 0; i < 6; i++) assertThat(mapped.data().get(i)).isEqualTo((short) (i * -700));
+        // Asking for the other dtype names what the file holds.
+        assertThatThrownBy(() -> Npy.read(ours)).isInstanceOf(UserFacingException.class).hasMessageContaining("float32");
+        assertThatThrownBy(() -> Npy.readShorts(dir.resolve("theirs.npy").resolveSibling("none.npy")))
+                .isInstanceOf(UserFacingException.class);
+    }
+
+    @Test
     void rejectsOtherDtypesFortranOrderAndBadSizes() throws IOException {
         Path ok = dir.resolve("ok.npy");
         Npy.write(ok, new int[] {2, 2}, new float[4]);

@@ -32,6 +32,7 @@ import org.lungfl.dicom.series.SliceHeader;
 import org.lungfl.dicom.volume.HuVolume;
 import org.lungfl.dicom.volume.Preprocessor;
 import org.lungfl.dicom.volume.SliceDecoder;
+import org.lungfl.dicom.volume.VolumeGeometry;
 import org.lungfl.dicom.volume.VolumeStacker;
 
 /**
@@ -77,8 +78,17 @@ public final class DatasetImporter {
     }
 
     public Summary run(Path dicomDir, Path labelsCsv, Path cacheDir, Listener listener) {
+        return run(dicomDir, labelsCsv, null, cacheDir, listener);
+    }
+
+    /**
+     * @param annotationsCsv nodule annotations (a lesion-centred plan trains on them), or null: the
+     *                       patients can then be evaluated and scored, not trained on
+     */
+    public Summary run(Path dicomDir, Path labelsCsv, Path annotationsCsv, Path cacheDir, Listener listener) {
         if (!Files.isDirectory(dicomDir)) throw new UserFacingException(dicomDir + ": not a directory");
         Labels labels = Labels.read(labelsCsv);
+        Annotations annotations = annotationsCsv == null ? null : Annotations.read(annotationsCsv);
         try {
             Files.createDirectories(cacheDir);
         } catch (IOException e) {
@@ -112,7 +122,7 @@ public final class DatasetImporter {
             throw new UserFacingException(dicomDir + ": cannot list: " + e.getMessage());
         }
 
-        Run run = new Run(labels, labelByKey, manifest, cacheDir);
+        Run run = new Run(labels, labelByKey, manifest, cacheDir, annotations);
         listener.started(folders.size());
         int done = 0;
         try {
@@ -171,13 +181,25 @@ public final class DatasetImporter {
         final List<Manifest.Skip> skipped = new ArrayList<>();
         final Map<Path, String> unreadable = new TreeMap<>();
         final Set<String> seen = new HashSet<>();
+        final Annotations annotations;
+        final Map<String, List<Nodule>> nodulesByKey;
+        final LesionCache lesions = plan.lesionCentred() ? new LesionCache(plan) : null;
         long slices;
 
-        Run(Labels labels, Map<String, Labels.Label> labelByKey, Manifest manifest, Path cacheDir) {
+        Run(Labels labels, Map<String, Labels.Label> labelByKey, Manifest manifest, Path cacheDir, Annotations annotations) {
             this.labels = labels;
             this.labelByKey = labelByKey;
             this.manifest = manifest;
             this.cacheDir = cacheDir;
+            this.annotations = annotations;
+            this.nodulesByKey = annotations == null || annotations.keyedBy() == Annotations.Keyed.SERIES ? Map.of()
+                    : keyedNodules(annotations, labels.layout(), manifest.salt());
+        }
+
+        /** The patient's annotated nodules, or null when this import has no annotations. */
+        List<Nodule> nodules(String key, String seriesUid) {
+            if (annotations == null) return null;
+            return annotations.keyedBy() == Annotations.Keyed.SERIES ? annotations.of(seriesUid) : nodulesByKey.getOrDefault(key, List.of());
         }
 
         /** Skips (known, unlabeled, unusable) or imports one patient folder; IOException only for the cache. */
@@ -208,15 +230,28 @@ public final class DatasetImporter {
             }
             CtSeries series = choice.series();
             List<SliceDecoder.Slice> decoded = series.slices().stream().map(h -> scan.slices.get(h.path())).toList();
-            HuVolume hu = VolumeStacker.stack(decoded, series.positions(), plan.preprocess().spacingMm());
-            Npy.Array volume = preprocessor.normalizeAndFrame(hu);
-            String file = scan.key + ".npy";
+            double[] spacing = plan.preprocess().spacingMm();
+            HuVolume hu = VolumeStacker.stack(decoded, series.positions(), spacing);
             VolumeSidecar.remove(cacheDir, scan.key);
-            AtomicFiles.write(cacheDir.resolve(file), out -> Npy.write(out, volume.shape(), volume.data()));
-            Manifest.Entry entry = new Manifest.Entry(scan.key, label.value(), file, volume.shape(), fingerprint,
+            String file;
+            int[] shape;
+            Manifest.Lesion lesion = null;
+            if (lesions != null) {
+                LesionCache.Written w = lesions.write(cacheDir, scan.key, hu, VolumeGeometry.of(series, spacing),
+                        nodules(scan.key, series.seriesInstanceUid()));
+                file = w.file();
+                shape = w.shape();
+                lesion = w.lesion();
+            } else {
+                Npy.Array volume = preprocessor.normalizeAndFrame(hu);
+                file = scan.key + ".npy";
+                shape = volume.shape();
+                AtomicFiles.write(cacheDir.resolve(file), out -> Npy.write(out, volume.shape(), volume.data()));
+            }
+            Manifest.Entry entry = new Manifest.Entry(scan.key, label.value(), file, shape, fingerprint,
                     series.seriesInstanceUid(), new int[] {series.sliceCount(), series.rows(), series.columns()},
                     new double[] {series.sliceSpacing(), series.pixelSpacing()[0], series.pixelSpacing()[1]},
-                    choice.reason(), series.warnings(), scan.unreadable.size());
+                    choice.reason(), series.warnings(), scan.unreadable.size(), lesion);
             VolumeSidecar.write(cacheDir, entry);
             manifest.put(entry);
             imported.add(entry);
@@ -230,11 +265,17 @@ public final class DatasetImporter {
                 skipped.add(new Manifest.Skip(key, "no label in " + labels.file()));
                 return true;
             }
-            if (manifest.isDone(key, fingerprint)) {
+            if (manifest.isDone(key, fingerprint) && sameNodules(manifest.patients().get(key))) {
                 alreadyDone.add(key);
                 return true;
             }
             return false;
+        }
+
+        /** A patient imported without annotations, or with others, is done again when annotations are given. */
+        private boolean sameNodules(Manifest.Entry e) {
+            if (annotations == null || e.lesion() == null) return true;
+            return java.util.Objects.equals(e.lesion().nodules(), nodules(e.key(), e.sourceSeriesUid()));
         }
     }
 
@@ -323,6 +364,14 @@ public final class DatasetImporter {
         } catch (IOException e) {
             throw new UserFacingException(folder + ": cannot list: " + e.getMessage());
         }
+    }
+
+    /** Patient-keyed annotations under the cache's keys (folder names, or salted PatientID hashes). */
+    private static Map<String, List<Nodule>> keyedNodules(Annotations a, Labels.Layout layout, String salt) {
+        if (layout == Labels.Layout.DSB2017) return a.byId();
+        Map<String, List<Nodule>> out = new java.util.HashMap<>();
+        a.byId().forEach((id, nodules) -> out.put(patientKey(salt, id), nodules));
+        return out;
     }
 
     private static Map<String, Labels.Label> keyed(Labels labels, String salt) {

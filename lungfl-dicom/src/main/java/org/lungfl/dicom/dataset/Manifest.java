@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.lungfl.core.UserFacingException;
+import org.lungfl.dicom.candidates.Candidate;
 import org.lungfl.dicom.series.SeriesWarning;
+import org.lungfl.dicom.volume.VolumeGeometry;
 
 /**
  * {@code CACHE/manifest.json}: one entry per imported patient, keyed by folder name (DSB2017) or a
@@ -45,7 +47,26 @@ public final class Manifest {
             @JsonProperty("original_spacing_mm") double[] originalSpacingMm,
             @JsonProperty("series_choice") String seriesChoice,
             @JsonProperty("warnings") List<SeriesWarning> warnings,
-            @JsonProperty("unreadable_files") int unreadableFiles) {}
+            @JsonProperty("unreadable_files") int unreadableFiles,
+            @JsonProperty("lesion") Lesion lesion) {}
+
+    /**
+     * What a lesion-centred plan keeps besides the HU volume ({@code file}, int16, cropped to the
+     * lungs): where the volume's voxels are in the patient, the detector's candidates (best first),
+     * the annotated nodules (null when the import had no annotations: such a patient can be
+     * evaluated and scored but not trained on), and the file of patches, int16 [rows, S, S, S]: one
+     * row per candidate, in order, then one per annotated nodule.
+     */
+    public record Lesion(
+            @JsonProperty("grid") VolumeGeometry grid,
+            @JsonProperty("candidates") List<Candidate> candidates,
+            @JsonProperty("nodules") List<Nodule> nodules,
+            @JsonProperty("patches") String patches) {
+
+        public boolean annotated() {
+            return nodules != null;
+        }
+    }
 
     /** A patient the last run did not import, and why. */
     public record Skip(@JsonProperty("key") String key, @JsonProperty("reason") String reason) {}

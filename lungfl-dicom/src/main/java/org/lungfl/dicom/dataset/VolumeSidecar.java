@@ -41,7 +41,8 @@ final class VolumeSidecar {
     static void write(Path cacheDir, Manifest.Entry entry) throws IOException {
         Files.createDirectories(cacheDir.resolve(DIR));
         byte[] bytes = JSON.writeValueAsBytes(entry);
-        AtomicFiles.write(file(cacheDir, entry.key()), out -> out.write(bytes));
+        // Like the volume it describes, derived data: whole after a kill, not fsynced (see AtomicFiles).
+        AtomicFiles.write(file(cacheDir, entry.key()), out -> out.write(bytes), false);
     }
 
     /**
@@ -59,7 +60,8 @@ final class VolumeSidecar {
                     if (e.key() != null && e.file() != null && fingerprint.equals(e.preprocessFingerprint())
                             && cacheDir.resolve(e.file()).normalize().getParent().equals(cacheDir.normalize())
                             && f.getFileName().toString().equals(e.key() + ".json")
-                            && Files.isRegularFile(cacheDir.resolve(e.file())) && Files.size(cacheDir.resolve(e.file())) > 0) {
+                            && Files.isRegularFile(cacheDir.resolve(e.file())) && Files.size(cacheDir.resolve(e.file())) > 0
+                            && (e.lesion() == null || Files.isRegularFile(cacheDir.resolve(e.lesion().patches())))) {
                         entries.add(e);
                     }
                 } catch (IOException unreadable) {

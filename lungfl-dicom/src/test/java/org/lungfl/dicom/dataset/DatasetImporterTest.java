@@ -36,9 +36,9 @@ class DatasetImporterTest {
     }
 
     static FederationPlan plan(double mean) {
-        FederationPlan demo = FederationPlan.preset("demo");
+        FederationPlan wv = FederationPlan.preset("whole-volume");
         var pre = new FederationPlan.Preprocess(new double[] {2.0, 1.6, 1.6}, new int[] {8, 16, 16}, new double[] {-1000, 400}, mean);
-        return new FederationPlan("test", demo.architecture(), demo.seed(), pre, demo.train(), demo.aggregation());
+        return new FederationPlan("test", wv.architecture(), wv.seed(), pre, null, null, wv.train(), wv.aggregation());
     }
 
     private DatasetImporter.Summary run(FederationPlan plan, Path dicom, Path labels, Path cache) {

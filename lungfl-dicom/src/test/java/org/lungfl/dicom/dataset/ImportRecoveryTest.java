@@ -46,9 +46,9 @@ class ImportRecoveryTest {
     }
 
     static FederationPlan plan() {
-        FederationPlan demo = FederationPlan.preset("demo");
+        FederationPlan wv = FederationPlan.preset("whole-volume");
         var pre = new FederationPlan.Preprocess(new double[] {2.0, 2.0, 2.0}, new int[] {8, 16, 16}, new double[] {-1000, 400}, 0.25);
-        return new FederationPlan("test", demo.architecture(), demo.seed(), pre, demo.train(), demo.aggregation());
+        return new FederationPlan("test", wv.architecture(), wv.seed(), pre, null, null, wv.train(), wv.aggregation());
     }
 
     /** A 32×32 axial series of {@code slices} slices at 2 mm in {@code folder}, PatientID {@code id}. */
@@ -98,7 +98,7 @@ class ImportRecoveryTest {
         // a sidecar describes only the volume beside it: another preprocessing redoes everything
         FederationPlan other = plan();
         var pre = new FederationPlan.Preprocess(new double[] {2.0, 4.0, 4.0}, new int[] {8, 8, 8}, new double[] {-1000, 400}, 0.25);
-        other = new FederationPlan("other", other.architecture(), other.seed(), pre, other.train(), other.aggregation());
+        other = new FederationPlan("other", other.architecture(), other.seed(), pre, null, null, other.train(), other.aggregation());
         DatasetImporter.Summary replanned = new DatasetImporter(other, DicomReader::read, pool).run(dicom, labels, cache,
                 DatasetImporter.Listener.NONE);
         assertThat(replanned.alreadyDone()).isEmpty();

@@ -16,8 +16,8 @@ import org.lungfl.gui.viewer.ViewerVolume;
 public interface Predictor {
     Prediction predict(FederationPlan plan, Weights weights, Path studyDir, ViewerVolume shown, StopSignal stop);
 
-    /** The predictor for a plan: today every plan classifies the whole volume. */
+    /** The predictor for a plan: candidates and their findings, or one probability for the whole volume. */
     static Predictor forPlan(FederationPlan plan) {
-        return new WholeVolumePredictor();
+        return plan.lesionCentred() ? new LesionPredictor() : new WholeVolumePredictor();
     }
 }

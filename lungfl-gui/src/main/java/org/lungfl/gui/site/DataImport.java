@@ -18,11 +18,13 @@ public final class DataImport {
 
     private DataImport() {}
 
-    public static DatasetImporter.Summary run(FederationPlan plan, Path dicomDir, Path labelsCsv, SiteFolder site, Progress progress,
-            StopSignal stop) {
+    /** @param annotationsCsv nodule annotations, or null (such a site can evaluate and predict under a lesion-centred plan, not train) */
+    public static DatasetImporter.Summary run(FederationPlan plan, Path dicomDir, Path labelsCsv, Path annotationsCsv, SiteFolder site,
+            Progress progress, StopSignal stop) {
         site.create();
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-        return LocalData.importInto(plan, dicomDir, labelsCsv, site.cache(), threads, (done, total) -> {
+        var source = new LocalData.Source(dicomDir, labelsCsv, annotationsCsv, site.cache());
+        return LocalData.importInto(plan, source, threads, (done, total) -> {
             progress.patients(done, total);
             stop.check();
         });

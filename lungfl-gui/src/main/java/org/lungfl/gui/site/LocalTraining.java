@@ -1,7 +1,6 @@
 package org.lungfl.gui.site;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 import org.lungfl.client.FederatedTrainingCycle;
 import org.lungfl.client.FlClient;
@@ -10,13 +9,11 @@ import org.lungfl.core.UserFacingException;
 import org.lungfl.core.metrics.BinaryMetrics;
 import org.lungfl.core.plan.FederationPlan;
 import org.lungfl.core.weights.SafeTensors;
-import org.lungfl.model.CachedDataset;
-import org.lungfl.model.Evaluator;
-import org.lungfl.model.LabelledVolume;
+import org.lungfl.model.Cohort;
 import org.lungfl.model.LocalTrainer;
 import org.lungfl.model.LungModel;
 import org.lungfl.model.TrainingOptions;
-import org.lungfl.model.ValidationSplit;
+import org.lungfl.model.TrainingProgress;
 
 /**
  * "Train locally": the site's cached patients, split as the federated cycle splits them, trained
@@ -41,9 +38,11 @@ public final class LocalTraining {
     public static Result run(FederationPlan plan, String clientId, GlobalModel start, SiteFolder site, int epochs, Listener listener,
             StopSignal stop) {
         if (epochs < 1) throw new UserFacingException("epochs must be at least 1, not " + epochs);
-        List<LabelledVolume> all = CachedDataset.read(site.cache(), plan);
-        ValidationSplit split = ValidationSplit.of(all, plan.train().validationFraction(), plan.seed());
+        Cohort all = Cohort.read(site.cache(), plan);
+        Cohort.Split split = all.split();
         if (split.train().isEmpty()) throw new UserFacingException("no training patients left after the validation split (" + all.size() + " imported)");
+        String why = split.train().whyNotTrainable();
+        if (why != null) throw new UserFacingException("cannot train here: " + why);
         long base = start == null ? 0 : start.version();
         FederationPlan.Train t = plan.train();
         // As the federated cycle seeds it: a different shuffle per version and per site.
@@ -53,31 +52,29 @@ public final class LocalTraining {
         cpu.lock();
         try (LungModel model = LungModel.of(plan, start == null ? plan.initialWeights() : start.weights())) {
             long t0 = System.nanoTime();
-            BinaryMetrics[] lastValidation = new BinaryMetrics[1];
-            double[] sum = new double[1];
-            int n = split.train().size(), batchSize = Math.min(t.batchSize(), n);
-            LocalTrainer.Report report = new LocalTrainer(model, options).train(split.train(), (epoch, batch, batches, loss) -> {
-                stop.check();
-                listener.batch(epoch, epochs, batch, batches, loss);
-                // the epoch's loss as LocalTrainer reports it: batch losses weighted by batch size (the last one may be short)
-                sum[0] += loss * (batch < batches ? batchSize : n - (batches - 1) * batchSize);
-                if (batch == batches) {
-                    // Scored between two steps of the same trainer: inference mode, running BatchNorm statistics, no gradients.
-                    lastValidation[0] = split.validation().isEmpty() ? null
-                            : Evaluator.evaluate(model, split.validation(), t.batchSize()).metrics();
-                    listener.epoch(epoch, epochs, sum[0] / n, lastValidation[0] == null ? Double.NaN : lastValidation[0].auc());
-                    sum[0] = 0;
+            Cohort.Evaluation[] lastValidation = new Cohort.Evaluation[1];
+            LocalTrainer.Report report = new LocalTrainer(model, options).train(split.train().trainingExamples(), new TrainingProgress() {
+                @Override public void onBatch(int epoch, int batch, int batches, double loss) {
+                    stop.check();
+                    listener.batch(epoch, epochs, batch, batches, loss);
+                }
+
+                @Override public void epochDone(int epoch, double meanLoss) {
+                    // Scored between two epochs of the same trainer: inference mode, running BatchNorm statistics, no gradients.
+                    lastValidation[0] = split.validation().isEmpty() ? null : split.validation().evaluate(model);
+                    listener.epoch(epoch, epochs, meanLoss, lastValidation[0] == null ? Double.NaN : lastValidation[0].patients().auc());
                 }
             });
             double seconds = (System.nanoTime() - t0) / 1e9;
             String updateId = "gui-" + UUID.randomUUID();
-            var record = new FederatedTrainingCycle.RoundRecord(1, base, updateId, split.train().size(), report.finalLoss(), lastValidation[0],
-                    seconds, Instant.now());
-            byte[] bytes = SafeTensors.write(model.weights(), FlClient.metadata(clientId, new FlClient.Update(updateId, split.train().size(), base,
+            Cohort.Evaluation v = lastValidation[0];
+            var record = new FederatedTrainingCycle.RoundRecord(1, base, updateId, report.samples(), report.finalLoss(),
+                    v == null ? null : v.patients(), v == null ? null : v.candidates(), Double.NaN, seconds, Instant.now());
+            byte[] bytes = SafeTensors.write(model.weights(), FlClient.metadata(clientId, new FlClient.Update(updateId, report.samples(), base,
                     plan.fingerprint(), FederatedTrainingCycle.metricsJson(record))));
             LocalUpdate update = LocalUpdate.of(bytes, "local model");
             site.saveLocal(update);
-            return new Result(update, report.epochLoss(), lastValidation[0], split.train().size(), split.validation().size(), seconds);
+            return new Result(update, report.epochLoss(), v == null ? null : v.patients(), split.train().size(), split.validation().size(), seconds);
         } finally {
             cpu.unlock();
         }

@@ -19,12 +19,12 @@ class DataImportTest {
         Path data = TinyFederation.sites(dir.resolve("data"), 1, 6).resolve("site-1");
         SiteFolder site = new SiteFolder(dir.resolve("site"));
         StopSignal stop = new StopSignal();
-        assertThatThrownBy(() -> DataImport.run(TinyFederation.plan(), data.resolve("dicom"), data.resolve("labels.csv"), site, (done, total) -> {
+        assertThatThrownBy(() -> DataImport.run(TinyFederation.plan(), data.resolve("dicom"), data.resolve("labels.csv"), null, site, (done, total) -> {
             if (done == 2) stop.raise();
         }, stop)).isInstanceOf(StopSignal.Stopped.class);
         assertThat(site.patients()).extracting(PatientRow::key).containsExactly("site-1-0001", "site-1-0002");
 
-        DatasetImporter.Summary again = DataImport.run(TinyFederation.plan(), data.resolve("dicom"), data.resolve("labels.csv"), site,
+        DatasetImporter.Summary again = DataImport.run(TinyFederation.plan(), data.resolve("dicom"), data.resolve("labels.csv"), null, site,
                 (done, total) -> {}, new StopSignal());
         assertThat(again.alreadyDone()).containsExactly("site-1-0001", "site-1-0002");
         assertThat(again.imported()).hasSize(4);
