@@ -165,8 +165,7 @@ public final class FederatedTrainingCycle {
             model.load(plan.aggregation().fedbn() ? LocalTensors.keepLocal(global.weights(), model.weights()) : global.weights());
             // The global model as it arrived, on this site's validation patients: the best one is kept.
             Cohort.Evaluation base = data.validation().isEmpty() ? null : data.validation().evaluate(model);
-            // A different shuffle each version, and each site its own.
-            long seed = plan.seed() * 1_000_003L + global.version() * 7919L + client.clientId().hashCode();
+            long seed = trainingSeed(plan, global.version(), client.clientId());
             FederationPlan.Train t = plan.train();
             TrainingOptions to = new TrainingOptions(epochs, t.batchSize(), t.learningRate(), t.fedproxMu(), t.augment(), seed);
             long t0 = System.nanoTime();
@@ -182,6 +181,14 @@ public final class FederatedTrainingCycle {
         } finally {
             COMPUTE.unlock();
         }
+    }
+
+    /**
+     * The seed of a site's local training from a global version: a different shuffle each version,
+     * and each site its own. Public so a simulation of the federation trains exactly as a client does.
+     */
+    public static long trainingSeed(FederationPlan plan, long globalVersion, String clientId) {
+        return plan.seed() * 1_000_003L + globalVersion * 7919L + clientId.hashCode();
     }
 
     /**
