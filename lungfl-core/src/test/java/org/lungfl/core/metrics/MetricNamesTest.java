@@ -10,8 +10,8 @@ class MetricNamesTest {
     void acceptsWhatTheClientsSend() {
         var m = MetricNames.parse("{\"train_loss\":0.61,\"train_samples\":40,\"val_samples\":8,\"val_auc\":0.75,\"val_log_loss\":0.7,"
                 + "\"val_brier\":0.24,\"val_accuracy\":0.5,\"val_sensitivity\":1.0,\"val_specificity\":0,"
-                + "\"train_patches\":5000,\"val_candidates\":640,\"val_candidate_auc\":0.99,\"val_patients\":40}");
-        assertThat(m).hasSize(13).containsEntry("val_auc", 0.75).containsEntry("train_patches", 5000.0);
+                + "\"train_patches\":5000,\"val_candidates\":640,\"val_candidate_auc\":0.99,\"val_patients\":40,\"base_val_auc\":0.7}");
+        assertThat(m).hasSize(14).containsEntry("val_auc", 0.75).containsEntry("train_patches", 5000.0);
         assertThat(m.keySet()).containsExactlyInAnyOrderElementsOf(MetricNames.KNOWN.keySet());
         assertThat(MetricNames.parse("{}")).isEmpty();
         assertThat(MetricNames.parse(" {\"val_samples\":8.0}\n")).containsEntry("val_samples", 8.0);
