@@ -83,7 +83,7 @@ class ConcurrentUploadTest {
             assertThat(counted).hasSize(clients);
 
             // The arithmetic: version v+1 = w_v + Σ ω_i (θ_i − w_0) / Σ ω_i with ω_i = n_i (1 + v)^(−1/2).
-            float[] w0 = PLAN.initialWeights().get("fc1.weight").floats();
+            float[] w0 = PLAN.initialWeights().get("fc.weight").floats();
             float[] prev = w0;
             for (long v = 0; v < 10; v++) {
                 JsonNode e = rounds.get(v + 1);
@@ -98,7 +98,7 @@ class ConcurrentUploadTest {
                     for (int j = 0; j < w0.length; j++) delta[j] += w * ((i + 1) - w0[j]);
                 }
                 Weights got = SafeTensors.read(Uploads.download(url, "?version=" + (v + 1), null, null).body()).weights();
-                float[] now = got.get("fc1.weight").floats();
+                float[] now = got.get("fc.weight").floats();
                 for (int j = 0; j < w0.length; j++) assertThat(now[j]).isCloseTo((float) (prev[j] + delta[j] / sumW), within(1e-4f));
                 assertThat(got.get("blocks.0.bn.num_batches_tracked").longs()).containsExactly(3L);
                 prev = now;

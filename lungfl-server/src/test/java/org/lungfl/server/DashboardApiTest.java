@@ -103,7 +103,7 @@ class DashboardApiTest {
             JsonNode adminEvents = get(url, "/api/v1/events", ops);
             assertThat(adminEvents.toString()).contains("hospital-b", "plan_mismatch");
             JsonNode aEvents = get(url, "/api/v1/events", a);
-            assertThat(aEvents.toString()).doesNotContain("hospital-b").doesNotContain("b1");
+            assertThat(aEvents.toString()).doesNotContain("hospital-b").doesNotContain("\"b1\""); // the update id as a value: hashes may hold "b1"
             JsonNode round = find(aEvents, "aggregated");
             assertThat(round.path("contributor_count").asInt()).isEqualTo(2);
             assertThat(round.path("contributors")).hasSize(1);

@@ -28,10 +28,10 @@ class NonFiniteRoundTest {
         return SafeTensors.write(w, Uploads.meta(client, id, 10, base));
     }
 
-    /** fc1.bias at {@code bias}, everything else as in version 0. */
+    /** fc.bias at {@code bias}, everything else as in version 0. */
     private static Weights v0WithBias(float bias) {
         Weights w = PLAN.initialWeights();
-        java.util.Arrays.fill(w.get("fc1.bias").floats(), bias);
+        java.util.Arrays.fill(w.get("fc.bias").floats(), bias);
         return w;
     }
 
@@ -48,7 +48,7 @@ class NonFiniteRoundTest {
             assertThat(Uploads.post(url, "/upload", update("b", "1", 1, download(url, 1)), null).statusCode()).isEqualTo(200);
             assertThat(Uploads.post(url, "/upload", update("c", "1", 1, v0WithBias(MAX)), null).statusCode()).isEqualTo(200);
             Weights v3 = download(url, 3);
-            assertThat(v3.get("fc1.bias").floats()).containsOnly(MAX);
+            assertThat(v3.get("fc.bias").floats()).containsOnly(MAX);
             for (Tensor t : v3.tensors()) {
                 if (t.dtype() == DType.F32) for (float x : t.floats()) assertThat(Float.isFinite(x)).as(t.name()).isTrue();
             }
@@ -65,7 +65,7 @@ class NonFiniteRoundTest {
         try (LungflServer s = LungflServer.start(config)) {
             String url = s.url();
             assertThat(Uploads.post(url, "/upload", update("a", "1", 0, v0WithBias(MAX)), null).statusCode()).isEqualTo(200);
-            // Stale, from version 0 where fc1.bias is 0: v2 = v1 + (MAX − 0) = 2 MAX, not a float.
+            // Stale, from version 0 where fc.bias is 0: v2 = v1 + (MAX − 0) = 2 MAX, not a float.
             var r = Uploads.post(url, "/upload", update("b", "1", 0, v0WithBias(MAX)), null);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             JsonNode ack = JSON.readTree(r.body());
@@ -78,7 +78,7 @@ class NonFiniteRoundTest {
             assertThat(status.get("queue_size").asInt()).isEqualTo(1);
             JsonNode refused = status.get("aggregation_refused");
             assertThat(refused.get("version").asLong()).isEqualTo(2);
-            assertThat(refused.get("reason").asText()).isEqualTo("the aggregate is not finite: tensor 'fc1.bias' would hold Infinity at index 0");
+            assertThat(refused.get("reason").asText()).isEqualTo("the aggregate is not finite: tensor 'fc.bias' would hold Infinity at index 0");
             assertThat(refused.get("clients")).extracting(JsonNode::asText).containsExactly("b");
             JsonNode audited = null;
             for (String line : TestStores.auditLines(dir)) if (line.contains("\"event\":\"refused\"")) audited = JSON.readTree(line);

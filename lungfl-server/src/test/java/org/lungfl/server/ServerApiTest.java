@@ -66,7 +66,7 @@ class ServerApiTest {
         HttpResponse<byte[]> gone = Uploads.download(url, "?version=7", null, null);
         assertThat(gone.statusCode()).isEqualTo(404);
         assertThat(new String(gone.body(), StandardCharsets.UTF_8)).contains("\"error\":\"version_not_kept\"");
-        assertThat(Uploads.get(url, "/plan", null).body()).contains("\"cnn3d-v1\"");
+        assertThat(Uploads.get(url, "/plan", null).body()).contains("\"architecture\" : \"cnn3d-patch-v1\"");
     }
 
     @Test
@@ -120,8 +120,8 @@ class ServerApiTest {
         // within screening's 5x of the first three's median norm).
         Uploads.post(url, "/upload", Uploads.update("a", "2", 5, 0, 6f), null);
         assertThat(server.service().execute()).isPresent();
-        float[] v0 = PLAN.initialWeights().get("fc1.weight").floats();
-        float[] v2 = SafeTensors.read(Uploads.download(url, "", null, null).body()).weights().get("fc1.weight").floats();
+        float[] v0 = PLAN.initialWeights().get("fc.weight").floats();
+        float[] v2 = SafeTensors.read(Uploads.download(url, "", null, null).body()).weights().get("fc.weight").floats();
         for (int j = 0; j < v0.length; j++) assertThat(v2[j]).isCloseTo(expected + (6f - v0[j]), org.assertj.core.api.Assertions.within(1e-5f));
     }
 
@@ -165,19 +165,19 @@ class ServerApiTest {
                 "this server runs plan 'demo'");
 
         List<Tensor> shapes = new ArrayList<>(Uploads.constant(1f, 0).tensors());
-        shapes.set(0, Tensor.ofFloats("blocks.0.conv.weight", new int[] {16, 1, 3, 3, 2}, new float[16 * 18]));
+        shapes.set(0, Tensor.ofFloats("blocks.0.conv.weight", new int[] {8, 1, 3, 3, 2}, new float[8 * 18]));
         shapes.remove(shapes.size() - 1);
         HttpResponse<String> r = Uploads.post(url, "/upload", SafeTensors.write(new Weights(shapes), Uploads.meta("a", "2", 5, 0)), null);
-        assertRejected(r, 422, "tensor 'blocks.0.conv.weight' is F32[16, 1, 3, 3, 2], expected F32[16, 1, 3, 3, 3]");
-        assertThat(json(r).get("detail").asText()).contains("missing tensor fc2.bias");
+        assertRejected(r, 422, "tensor 'blocks.0.conv.weight' is F32[8, 1, 3, 3, 2], expected F32[8, 1, 3, 3, 3]");
+        assertThat(json(r).get("detail").asText()).contains("missing tensor fc.bias");
 
         Weights nan = Uploads.constant(1f, 0);
-        nan.get("fc1.bias").floats()[7] = Float.NaN;
+        nan.get("fc.bias").floats()[0] = Float.NaN;
         assertRejected(Uploads.post(url, "/upload", SafeTensors.write(nan, Uploads.meta("a", "3", 5, 0)), null), 422,
-                "tensor 'fc1.bias' holds NaN at index 7");
+                "tensor 'fc.bias' holds NaN at index 0");
         Weights inf = Uploads.constant(1f, 0);
-        inf.get("fc2.weight").floats()[0] = Float.NEGATIVE_INFINITY;
-        assertRejected(Uploads.post(url, "/upload", SafeTensors.write(inf, Uploads.meta("a", "4", 5, 0)), null), 422, "'fc2.weight'");
+        inf.get("fc.weight").floats()[0] = Float.NEGATIVE_INFINITY;
+        assertRejected(Uploads.post(url, "/upload", SafeTensors.write(inf, Uploads.meta("a", "4", 5, 0)), null), 422, "'fc.weight'");
 
         assertRejected(Uploads.post(url, "/upload", Uploads.update("a", "5", 0, 0, 1f), null), 422, "num_samples is 0");
         assertRejected(Uploads.post(url, "/upload", Uploads.update("a", "6", -3, 0, 1f), null), 400, "'num_samples' has a sign");
