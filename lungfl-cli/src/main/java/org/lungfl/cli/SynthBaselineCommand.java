@@ -31,7 +31,7 @@ final class SynthBaselineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CacheBaseline.Result r = CacheBaseline.run(cache, FederationPlan.load(plan).preprocess());
+        CacheBaseline.Result r = CacheBaseline.run(cache, FederationPlan.load(plan));
         PrintWriter out = spec.commandLine().getOut();
         if (printScores) {
             out.println("id,cancer,largest_dense_blob_ml");
