@@ -6,12 +6,9 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
-import org.lungfl.core.UserFacingException;
 
 /** AUC per round as a PNG line chart, drawn with java.awt (headless) so no plotting library is needed. */
 final class AucPlot {
@@ -96,10 +93,6 @@ final class AucPlot {
         } finally {
             g.dispose();
         }
-        try {
-            ImageIO.write(img, "png", png.toFile());
-        } catch (IOException e) {
-            throw new UserFacingException(png + ": cannot write the plot: " + e.getMessage(), e);
-        }
+        Png.write(img, png);
     }
 }

@@ -6,14 +6,11 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
-import org.lungfl.core.UserFacingException;
 import org.lungfl.core.plan.FederationPlan;
 import org.lungfl.core.tensor.Npy;
 import org.lungfl.dicom.dataset.Nodule;
@@ -109,11 +106,7 @@ final class FindingsGallery {
         } finally {
             g.dispose();
         }
-        try {
-            ImageIO.write(img, "png", png.toFile());
-        } catch (IOException e) {
-            throw new UserFacingException(png + ": cannot write: " + e.getMessage(), e);
-        }
+        Png.write(img, png);
     }
 
     /** The axial slice through the tile's voxel, 64 voxels around it, lung window (−1350…150 HU), zoomed. */

@@ -6,13 +6,10 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BiFunction;
-import javax.imageio.ImageIO;
-import org.lungfl.core.UserFacingException;
 import org.lungfl.core.metrics.AucInterval;
 
 /**
@@ -120,11 +117,7 @@ final class RobustnessPlot {
         } finally {
             g.dispose();
         }
-        try {
-            ImageIO.write(img, "png", png.toFile());
-        } catch (IOException e) {
-            throw new UserFacingException(png + ": cannot write the plot: " + e.getMessage(), e);
-        }
+        Png.write(img, png);
     }
 
     private static int y(double v, double yMin, double yMax, int ph) {
