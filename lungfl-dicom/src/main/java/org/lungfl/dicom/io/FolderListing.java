@@ -22,7 +22,10 @@ public record FolderListing(List<Path> files, Map<Path, String> skipped) {
     public static FolderListing of(Path folder) throws IOException {
         List<Path> files = new ArrayList<>();
         Map<Path, String> skipped = new TreeMap<>();
-        Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+        // The folder named (a patient's folder linked into an export, say) is followed: one link
+        // followed once cannot loop. Links inside it are not.
+        Path start = Files.isSymbolicLink(folder) && Files.isDirectory(folder) ? folder.toRealPath() : folder;
+        Files.walkFileTree(start, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 if (attrs.isRegularFile()) {

@@ -84,6 +84,12 @@ class HostileFilesTest {
             assertThat(l.skipped().get(dir.resolve("up"))).isEqualTo("is a symbolic link to a folder (not followed)");
             assertThat(l.skipped().get(dir.resolve("sock"))).isEqualTo("is a socket, not a regular file");
         }
+        // A patient folder that is itself a link (an export of links into the archive) is read; the link
+        // to a folder inside it still is not followed.
+        Path linkedStudy = Files.createSymbolicLink(tmp.resolve("linked-study"), tmp.resolve("study"));
+        FolderListing viaLink = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> FolderListing.of(linkedStudy));
+        assertThat(viaLink.files()).hasSize(2).allSatisfy(f -> assertThat(f.getFileName().toString()).isIn("IM1", "IM2"));
+        assertThat(viaLink.skipped().values()).contains("is a symbolic link to a folder (not followed)");
     }
 
     /**
