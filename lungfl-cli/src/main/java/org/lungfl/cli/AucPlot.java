@@ -80,14 +80,17 @@ final class AucPlot {
             }
             // The legend on a white box, drawn last so no line crosses its text.
             int legendY = TOP + ph - 18 * series.size();
+            int textWidth = 0;
+            for (Series s : series) textWidth = Math.max(textWidth, g.getFontMetrics().stringWidth(s.name()));
+            int legendX = LEFT + pw - textWidth - 60;
             g.setColor(new Color(255, 255, 255, 230));
-            g.fillRect(LEFT + pw - 258, legendY - 14, 252, 18 * series.size() + 8);
+            g.fillRect(legendX - 8, legendY - 14, textWidth + 62, 18 * series.size() + 8);
             for (Series s : series) {
                 g.setColor(s.color());
                 g.setStroke(stroke(s));
-                g.drawLine(LEFT + pw - 250, legendY, LEFT + pw - 215, legendY);
+                g.drawLine(legendX, legendY, legendX + 35, legendY);
                 g.setColor(Color.BLACK);
-                g.drawString(s.name(), LEFT + pw - 205, legendY + 5);
+                g.drawString(s.name(), legendX + 45, legendY + 5);
                 legendY += 18;
             }
         } finally {

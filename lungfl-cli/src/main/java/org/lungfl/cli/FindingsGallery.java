@@ -29,7 +29,7 @@ final class FindingsGallery {
     static final String CAPTION = "Rows: true positives (top finding of the highest-ranked cancers), false positives (top finding of "
             + "the highest-ranked patients without cancer), misses (the largest malignant nodule of the lowest-ranked cancers; "
             + "yellow: no candidate on it). Axial slices, lung window, 96 mm across; p is the model's probability.";
-    private static final int PER_ROW = 4, CROP = 64, ZOOM = 3, TILE = CROP * ZOOM, GAP = 8, LABEL = 40;
+    private static final int PER_ROW = 4, CROP = 64, ZOOM = 3, TILE = CROP * ZOOM, GAP = 8, LABEL = 54;
 
     private FindingsGallery() {}
 
@@ -64,7 +64,7 @@ final class FindingsGallery {
             boolean found = p.candidates().stream().anyMatch(c -> n.covers(c.positionMm(), match));
             rows.get(2).add(new Tile(p, p.grid().toVoxel(n.positionMm()), n.diameterMm() / 2 / p.grid().spacing()[1],
                     String.format(Locale.ROOT, "%s  p=%.2f\n%.0f mm nodule%s", p.key(), scores.get(order.get(k)).probability(), n.diameterMm(),
-                            found ? "" : ", no candidate on it"), found ? Color.ORANGE : Color.YELLOW));
+                            found ? "" : "\nno candidate on it"), found ? Color.ORANGE : Color.YELLOW));
         }
         draw(png, rows, cache);
         return png;
