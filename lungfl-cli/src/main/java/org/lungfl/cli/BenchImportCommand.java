@@ -52,8 +52,8 @@ final class BenchImportCommand implements Callable<Integer> {
             completionCandidates = WritableSyntaxes.class)
     TransferSyntax syntax;
 
-    @Option(names = "--plan", defaultValue = "demo", paramLabel = "demo|standard|FILE",
-            description = "Plan (default: ${DEFAULT-VALUE}); bench/plan-1.5mm.json resamples to 1.5 mm isotropic, as the lesion-centred plan does.")
+    @Option(names = "--plan", paramLabel = "FILE",
+            description = "A whole-volume plan (default: bench/plan-1.5mm.json, which resamples to 1.5 mm isotropic as the lesion-centred plans do).")
     String plan;
 
     @Option(names = "--threads", paramLabel = "N", description = "LungFL worker threads (default: all cores).")
@@ -79,7 +79,14 @@ final class BenchImportCommand implements Callable<Integer> {
         if (series < 1 || series > 1000 || slices < 2 || slices > 2000 || rounds < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--series must be 1..1000, --slices 2..2000 and --rounds at least 1");
         }
-        FederationPlan p = FederationPlan.load(plan);
+        FederationPlan p = FederationPlan.load(plan != null ? plan : checkoutFile("bench/plan-1.5mm.json", "--plan FILE").toString());
+        if (p.lesionCentred()) {
+            // bench/import_python.py resamples, windows and frames a whole volume; the lesion-centred import
+            // also finds candidates, which `bench candidates` compares with its own NumPy/SciPy reference.
+            throw new UserFacingException("bench import: plan '" + p.name() + "' is lesion-centred; the Python reference does whole-volume "
+                    + "preprocessing: use a whole-volume plan such as bench/plan-1.5mm.json (the same 1.5 mm resampling), and "
+                    + "'lungfl bench candidates' for the candidate detector");
+        }
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         PrintWriter out = spec.commandLine().getOut();
         Path work = Files.createTempDirectory("lungfl-bench-import");
@@ -249,7 +256,7 @@ final class BenchImportCommand implements Callable<Integer> {
     }
 
     private JsonNode runPython(Path dir, Path cache, FederationPlan p) throws IOException, InterruptedException {
-        Path py = script != null ? script : defaultScript();
+        Path py = script != null ? script : checkoutFile("bench/import_python.py", "--python-script or --no-python");
         double[] sp = p.preprocess().spacingMm();
         int[] sh = p.preprocess().targetShape();
         List<String> cmd = new ArrayList<>(List.of(python, py.toString(), "--dicom", dir.toString(), "--out", cache.toString(),
@@ -274,19 +281,20 @@ final class BenchImportCommand implements Callable<Integer> {
     }
 
     /** bench/import_python.py next to the lungfl-cli module this class was loaded from, else in the working directory. */
-    private static Path defaultScript() {
+    /** A file of this checkout (found above the running jar, else in the working directory). */
+    private static Path checkoutFile(String relative, String alternative) {
         try {
             Path here = Path.of(BenchImportCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             for (Path p = here; p != null; p = p.getParent()) {
-                Path candidate = p.resolve("bench/import_python.py");
+                Path candidate = p.resolve(relative);
                 if (Files.isRegularFile(candidate)) return candidate;
             }
         } catch (Exception ignored) {
             // fall through to the working directory
         }
-        Path local = Path.of("bench/import_python.py");
+        Path local = Path.of(relative);
         if (Files.isRegularFile(local)) return local;
-        throw new UserFacingException("bench import: bench/import_python.py not found; pass --python-script or --no-python");
+        throw new UserFacingException("bench import: " + relative + " not found; pass " + alternative);
     }
 
     /** Writing 5 to clear_refs resets VmHWM (Linux), so the peak covers the import only, not generation. */

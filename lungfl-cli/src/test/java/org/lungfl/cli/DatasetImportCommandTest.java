@@ -77,4 +77,15 @@ class DatasetImportCommandTest {
         assertThat(help.exit()).isZero();
         assertThat(help.out()).contains("--series").contains("--slices").contains("scipy.ndimage.zoom");
     }
+
+    @Test
+    void benchImportRunsTheOneAndAHalfMillimetrePlanAndRefusesALesionCentredOne() {
+        CliRun lesion = CliRun.lungfl("bench", "import", "--plan", "demo", "--no-python");
+        assertThat(lesion.exit()).isEqualTo(1);
+        assertThat(lesion.err()).contains("plan 'demo' is lesion-centred").contains("bench/plan-1.5mm.json").contains("bench candidates");
+
+        CliRun run = CliRun.lungfl("bench", "import", "--series", "1", "--slices", "8", "--rounds", "1", "--no-python");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("plan bench-1.5mm, spacing [1.5, 1.5, 1.5] mm").containsPattern("LungFL \\(\\d+ threads?\\): +[0-9.]+ slices/s");
+    }
 }
