@@ -27,7 +27,7 @@ class SlowUploadTest {
     @TempDir Path dir;
 
     private LungflServer start(Duration deadline, int concurrent) throws Exception {
-        return LungflServer.start(ServerConfig.defaults(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(5).withOpen(true)
+        return LungflServer.start(TestStores.config(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(5).withOpen(true)
                 .withUploadLimits(new ServerConfig.UploadLimits(2000, Duration.ofSeconds(1), deadline, concurrent, 0, Duration.ofSeconds(2))));
     }
 

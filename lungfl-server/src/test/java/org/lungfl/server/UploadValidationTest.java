@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +34,7 @@ class UploadValidationTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = LungflServer.start(ServerConfig.defaults(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(3).withOpen(true));
+        server = LungflServer.start(TestStores.config(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(3).withOpen(true));
         url = server.url();
     }
 
@@ -57,7 +56,7 @@ class UploadValidationTest {
 
     private List<JsonNode> audited(String event) throws Exception {
         List<JsonNode> out = new ArrayList<>();
-        for (String line : Files.readAllLines(dir.resolve(AuditLog.FILE))) {
+        for (String line : TestStores.auditText(dir).split("\n")) {
             JsonNode e = JSON.readTree(line);
             if (e.get("event").asText().equals(event)) out.add(e);
         }
@@ -127,7 +126,7 @@ class UploadValidationTest {
         assertThat(upload(Uploads.constant(1f, 1), m).statusCode()).isEqualTo(200);
 
         // Nothing the hospital wrote beyond known metrics reached the audit log or what others can read.
-        assertThat(Files.readString(dir.resolve(AuditLog.FILE))).doesNotContain("Jane").doesNotContain("MRN");
+        assertThat(TestStores.auditText(dir)).doesNotContain("Jane").doesNotContain("MRN");
         assertThat(Uploads.get(url, "/status", null).body()).doesNotContain("Jane");
     }
 
@@ -156,7 +155,7 @@ class UploadValidationTest {
         Uploads.post(url, "/upload", Uploads.update("c", "u1", 10, 0, 1f), null);
         assertThat(server.service().snapshot().globalVersion()).isEqualTo(1);
         server.stop();
-        server = LungflServer.start(ServerConfig.defaults(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(3).withOpen(true));
+        server = LungflServer.start(TestStores.config(dir, PLAN).withHostPort("127.0.0.1", 0).withCapacity(3).withOpen(true));
         url = server.url();
         assertError(Uploads.post(url, "/upload", Uploads.update("a", "u1", 10, 0, 2f), null), 409, "update_conflict", "'u1'");
         assertThat(Uploads.post(url, "/upload", Uploads.update("a", "u1", 10, 0, 1f), null).body()).contains("\"duplicate\":true");
