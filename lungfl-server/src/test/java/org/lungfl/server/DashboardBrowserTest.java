@@ -53,11 +53,16 @@ class DashboardBrowserTest {
     static final String[] SITES = {"hospital-a", "hospital-b", "hospital-c", "hospital-d"};
     static final Map<String, String> tokens = new LinkedHashMap<>();
     static final Map<String, Integer> accepted = new TreeMap<>();
+    /** Everything the server logs while the browser uses it: no token may be in it. */
+    static final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> LOG = new ch.qos.logback.core.read.ListAppender<>();
 
     @BeforeAll
     static void startServerAndBrowser() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
                 "chromium and chromium-driver are not installed (apt-get install chromium chromium-driver; .ci/run installs them)");
+        var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        LOG.start();
+        root.addAppender(LOG);
         TokenStore store = new TokenStore(dir.resolve("data"));
         admin = store.add("ops", true);
         for (String site : SITES) tokens.put(site, store.add(site, false));
@@ -122,9 +127,20 @@ class DashboardBrowserTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (browser != null) browser.quit();
         if (server != null) server.stop();
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(LOG);
+        if (server == null) return;
+        // The tokens travelled in Authorization headers only: none reached the server's log or its audit log.
+        StringBuilder logged = new StringBuilder();
+        for (var e : LOG.list) logged.append(e.getFormattedMessage()).append(e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage()).append('\n');
+        assertThat(LOG.list).as("the server logged while the browser used it").isNotEmpty();
+        String audit = Files.readString(dir.resolve("data").resolve(AuditLog.FILE));
+        for (String token : tokens.values()) assertThat(logged).doesNotContain(token);
+        assertThat(logged).doesNotContain(admin);
+        for (String token : tokens.values()) assertThat(audit).doesNotContain(token);
+        assertThat(audit).doesNotContain(admin).contains("hospital-a");
     }
 
     /** Every test starts signed out, in a fresh tab state, with an empty console. */
