@@ -34,11 +34,12 @@ import picocli.CommandLine.Spec;
                 + "issue 15), two plots and OUT/rounds.csv."})
 final class BenchRobustnessCommand implements Callable<Integer> {
     /**
-     * Rounds and local epochs of a default run. One federation of 5 sites × 24 patients takes about
-     * 4 minutes on 2 cores at 5 × 2 (8 rounds × 2 epochs took 461 s), so the whole default matrix of
-     * 9 settings × 5 conditions takes about 3 hours: choose --strategies and --attacks for less.
+     * Rounds and local epochs of a default run: 20 local epochs in all, where 10 left every rule
+     * still learning (docs/robustness/). One federation of 5 sites × 24 patients then takes about
+     * 170 s of CPU (1.5 minutes on 2 idle cores), so the whole default matrix of 9 settings × 5
+     * conditions takes over an hour: choose --strategies and --attacks for less.
      */
-    static final int DEFAULT_ROUNDS = 5, DEFAULT_EPOCHS = 2;
+    static final int DEFAULT_ROUNDS = 10, DEFAULT_EPOCHS = 2;
     static final String SCREENED_FEDAVG = AggregationOptions.FEDAVG + RobustnessFederation.Setting.SCREENED;
     static final String CSV = "rounds.csv";
 
@@ -79,6 +80,10 @@ final class BenchRobustnessCommand implements Callable<Integer> {
     @Option(names = "--small", hidden = true, description = "Tiny synthetic studies (for tests).")
     boolean small;
 
+    @Option(names = "--rerender", description = "Write the report and plots again from OUT/rounds.csv of an earlier run with the same options, "
+            + "without running any federation (the earlier report's time line is kept).")
+    boolean rerender;
+
     @Override
     public Integer call() throws Exception {
         if (sites < 2) throw new UserFacingException("--sites must be at least 2 (one of them attacks), not " + sites);
@@ -117,6 +122,23 @@ final class BenchRobustnessCommand implements Callable<Integer> {
         w.flush();
 
         Path csv = out.resolve(CSV);
+        RobustnessReport.Setup setup = new RobustnessReport.Setup(p, siteNames, siteNames.get(attacker), patientsPerSite, trainingPatients,
+                test.size(), test.cancers(), rounds, epochs, seed);
+        if (rerender) {
+            Path previous = out.resolve(RobustnessReport.FILE);
+            String time = Files.exists(previous)
+                    ? Files.readAllLines(previous).stream().filter(l -> l.startsWith("Time: ")).findFirst().orElse(null) : null;
+            List<RobustnessFederation.Run> runs = RobustnessFederation.Run.readCsv(csv, test.cancers(), test.size() - test.cancers());
+            Path report = new RobustnessReport(setup, runs).write(out, new RobustnessReport.Cost(Double.NaN, Double.NaN, Double.NaN));
+            if (time != null) {
+                List<String> lines = new ArrayList<>(Files.readAllLines(report));
+                lines.replaceAll(l -> l.startsWith("Time: ") ? time : l);
+                Files.write(report, lines);
+            }
+            w.printf(Locale.ROOT, "report written again from %s (%d runs): %s%n", csv, runs.size(), report);
+            w.flush();
+            return 0;
+        }
         List<RobustnessFederation.Run> runs = new ArrayList<>();
         try (RobustnessFederation fed = new RobustnessFederation(p, federation, attacker, test, epochs, seed);
                 Writer rows = Files.newBufferedWriter(csv, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -144,8 +166,6 @@ final class BenchRobustnessCommand implements Callable<Integer> {
             }
         }
         double wall = (System.nanoTime() - t0) / 1e9;
-        RobustnessReport.Setup setup = new RobustnessReport.Setup(p, siteNames, siteNames.get(attacker), patientsPerSite, trainingPatients,
-                test.size(), test.cancers(), rounds, epochs, seed);
         Path report = new RobustnessReport(setup, runs).write(out, new RobustnessReport.Cost(importSeconds, wall, cpuSeconds()));
         w.printf(Locale.ROOT, "finished in %.0f s (%.0f s of CPU time). Report: %s; every round: %s%n", wall, cpuSeconds(), report, csv);
         w.flush();

@@ -91,6 +91,30 @@ final class RobustnessFederation implements AutoCloseable {
         int stopped() {
             return rounds.stream().mapToInt(Round::stopped).sum();
         }
+
+        /**
+         * The runs of an earlier {@code rounds.csv}, in its order, for a report written again; their
+         * time and any early end are not in the file (seconds NaN, endedEarly null).
+         */
+        static List<Run> readCsv(java.nio.file.Path csv, int testCancers, int testNonCancers) throws java.io.IOException {
+            Map<String, List<Round>> rows = new java.util.LinkedHashMap<>();
+            List<String> lines = java.nio.file.Files.readAllLines(csv);
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.split(",");
+                if (f.length != 13) throw new UserFacingException(csv + ": expected 13 fields, not " + f.length + ": " + line);
+                rows.computeIfAbsent(f[0] + "," + f[1], k -> new ArrayList<>()).add(new Round(Integer.parseInt(f[2]), Long.parseLong(f[3]),
+                        Integer.parseInt(f[4]), Integer.parseInt(f[5]), Double.parseDouble(f[6]), Double.parseDouble(f[7]), Double.parseDouble(f[8]),
+                        Double.parseDouble(f[9]), Double.parseDouble(f[10]), Double.parseDouble(f[11]), Integer.parseInt(f[12])));
+            }
+            List<Run> runs = new ArrayList<>();
+            for (Map.Entry<String, List<Round>> e : rows.entrySet()) {
+                String[] key = e.getKey().split(",");
+                Round last = e.getValue().get(e.getValue().size() - 1);
+                runs.add(new Run(Setting.parse(key[0]), Attack.byId(key[1]), e.getValue(), AucInterval.of(last.testAuc(), testCancers,
+                        testNonCancers), last.testCandidateAuc(), null, Double.NaN));
+            }
+            return runs;
+        }
     }
 
     private record Trained(Weights weights, long samples) {}

@@ -21,7 +21,7 @@ final class RobustnessPlot {
     private static final Color[] PALETTE = {new Color(31, 119, 180), new Color(214, 39, 40), new Color(255, 127, 14),
         new Color(44, 160, 44), new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194), new Color(127, 127, 127),
         new Color(188, 189, 34), new Color(23, 190, 207)};
-    private static final int H = 460, LEFT = 70, RIGHT = 20, TOP = 70, BOTTOM = 80;
+    private static final int H = 460, LEFT = 70, RIGHT = 20, TOP = 70, BOTTOM = 80, MIN_WIDTH = 900;
 
     private RobustnessPlot() {}
 
@@ -32,9 +32,10 @@ final class RobustnessPlot {
     static void bars(Path png, List<RobustnessFederation.Setting> settings, List<Attack> attacks,
             BiFunction<RobustnessFederation.Setting, Attack, RobustnessFederation.Run> runs, RobustnessFederation.Run reference) {
         System.setProperty("java.awt.headless", "true");
-        int group = Math.max(60, attacks.size() * 16 + 20);
+        // At least as wide as the demo's plot; few settings get wider groups rather than empty space.
+        int group = Math.max(Math.max(60, attacks.size() * 16 + 20), (MIN_WIDTH - LEFT - RIGHT) / Math.max(1, settings.size()));
         int w = LEFT + RIGHT + group * settings.size();
-        BufferedImage img = new BufferedImage(Math.max(w, 640), H, BufferedImage.TYPE_INT_RGB);
+        BufferedImage img = new BufferedImage(w, H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -59,9 +60,9 @@ final class RobustnessPlot {
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
             g.drawString("Final test AUC, one of the sites attacking (bars: 95% CI)", LEFT, 22);
 
-            int barW = Math.max(6, (group - 20) / Math.max(1, attacks.size()));
+            int barW = Math.max(6, Math.min(40, (group - 20) / Math.max(1, attacks.size())));
             for (int s = 0; s < settings.size(); s++) {
-                int gx = LEFT + s * group + 10;
+                int gx = LEFT + s * group + (group - barW * attacks.size()) / 2;
                 for (int a = 0; a < attacks.size(); a++) {
                     RobustnessFederation.Run r = runs.apply(settings.get(s), attacks.get(a));
                     if (r == null || Double.isNaN(r.finalAuc().auc())) continue;
@@ -86,7 +87,7 @@ final class RobustnessPlot {
                 for (int k = 0; k < words.length; k++) {
                     String label = (k > 0 ? "+ " : "") + words[k];
                     int tw = g.getFontMetrics().stringWidth(label);
-                    g.drawString(label, gx + (group - 20) / 2 - tw / 2, TOP + ph + 16 + 13 * k);
+                    g.drawString(label, gx + barW * attacks.size() / 2 - tw / 2, TOP + ph + 16 + 13 * k);
                 }
             }
             if (reference != null && !Double.isNaN(reference.finalAuc().auc())) {
@@ -105,14 +106,19 @@ final class RobustnessPlot {
             g.drawRect(LEFT, TOP, pw, ph);
             // Legend: one swatch per attack, in a row under the title.
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            int lx = LEFT;
+            int lx = LEFT, ly = 34;
             for (int a = 0; a < attacks.size(); a++) {
-                g.setColor(color(a));
-                g.fillRect(lx, 34, 12, 12);
-                g.setColor(Color.BLACK);
                 String name = attacks.get(a).title;
-                g.drawString(name, lx + 16, 45);
-                lx += 16 + g.getFontMetrics().stringWidth(name) + 14;
+                int entry = 16 + g.getFontMetrics().stringWidth(name) + 14;
+                if (lx > LEFT && lx + entry > img.getWidth() - RIGHT) {
+                    lx = LEFT;
+                    ly += 14;
+                }
+                g.setColor(color(a));
+                g.fillRect(lx, ly, 12, 12);
+                g.setColor(Color.BLACK);
+                g.drawString(name, lx + 16, ly + 11);
+                lx += entry;
             }
         } finally {
             g.dispose();

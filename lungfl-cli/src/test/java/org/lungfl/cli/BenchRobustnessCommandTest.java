@@ -68,6 +68,15 @@ class BenchRobustnessCommandTest {
             assertThat(ImageIO.read(out.resolve(png).toFile()).getWidth()).isGreaterThan(400);
         }
 
+        // The report written again from rounds.csv alone is the same report.
+        Files.delete(out.resolve(RobustnessReport.BARS));
+        CliRun rerender = CliRun.lungfl("bench", "robustness", "--out", out.toString(), "--patients-per-site", "3", "--test-patients", "4",
+                "--rounds", "2", "--epochs", "1", "--strategies", "fedavg,trimmed-mean", "--attacks", "honest,scaling", "--rerender");
+        assertThat(rerender.exit()).as("stderr: %s", rerender.err()).isZero();
+        assertThat(rerender.out()).contains("report written again").contains("(4 runs)").doesNotContain("[1/4]");
+        assertThat(Files.readString(out.resolve(RobustnessReport.FILE))).isEqualTo(report);
+        assertThat(out.resolve(RobustnessReport.BARS)).isNotEmptyFile();
+
         // A second run reuses the data; a run asking for other sizes is refused, naming the folder.
         CliRun again = CliRun.lungfl("bench", "robustness", "--out", out.toString(), "--patients-per-site", "3", "--test-patients", "4",
                 "--rounds", "1", "--epochs", "1", "--strategies", "median+screening", "--attacks", "noise");
