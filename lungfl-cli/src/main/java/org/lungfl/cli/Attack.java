@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.lungfl.core.UserFacingException;
+import org.lungfl.core.model.WeightRules;
 import org.lungfl.core.tensor.Tensor;
 import org.lungfl.core.weights.Weights;
 
@@ -14,7 +15,10 @@ import org.lungfl.core.weights.Weights;
  * What the one hostile site of {@code lungfl bench robustness} does to its update. The weight
  * attacks start from the site's honestly trained weights θ and the global model w it trained from,
  * and change the delta Δ = θ − w of every tensor the strategy aggregates (counters are left alone:
- * every strategy takes their maximum); label flipping changes the training instead.
+ * every strategy takes their maximum); label flipping changes the training instead. The attacker
+ * keeps its update valid for the server's upload checks ({@link WeightRules}: a BatchNorm running
+ * variance below 0 is refused with 422), as one who wants its update aggregated would: such a
+ * variance is sent as 0.
  */
 enum Attack {
     HONEST("honest", "all honest"),
@@ -135,7 +139,11 @@ enum Attack {
                 continue;
             }
             float[] g = global.get(t.name()).floats(), v = t.floats(), r = new float[v.length];
-            for (int j = 0; j < r.length; j++) r[j] = op.at(t.name(), g, v, j);
+            boolean variance = WeightRules.isRunningVariance(t.name());
+            for (int j = 0; j < r.length; j++) {
+                r[j] = op.at(t.name(), g, v, j);
+                if (variance && r[j] < 0) r[j] = 0f;
+            }
             out.add(Tensor.ofFloats(t.name(), t.shape(), r));
         }
         return new Weights(out);
