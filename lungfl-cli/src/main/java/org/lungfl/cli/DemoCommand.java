@@ -125,6 +125,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         String monitorToken = tokens.add("demo-monitor", true);
         ServerConfig config = ServerConfig.defaults(serverDir, p).withHostPort("127.0.0.1", 0).withCapacity(sites).withRetention(rounds + 2);
         List<Row> rows = new ArrayList<>();
+        java.util.TreeMap<Long, JsonNode> privacy = new java.util.TreeMap<>();
         try (LungflServer server = LungflServer.start(config)) {
             w.printf("server %s (plan '%s', %d sites, K = %d); clients train one at a time on this machine's %d cores%n", server.url(), p.name(),
                     sites, sites, Runtime.getRuntime().availableProcessors());
@@ -168,6 +169,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                     for (JsonNode round : history.path("rounds")) {
                         long v = round.path("version").asLong();
                         if (v <= seen) continue;
+                        if (round.path("privacy").isObject()) privacy.put(v, round.path("privacy"));
                         model.load(monitor.download(v).weights());
                         rows.add(printRow(w, row(v, round.path("contributors").asInt(), round.path("samples").asLong(),
                                 round.path("validation").path("metrics").path("val_auc").asDouble(Double.NaN), model, validation, test, cpu)));
@@ -187,6 +189,12 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             ModelFiles.write(out.resolve("global-model.safetensors"), chosen, p);
             w.printf(Locale.ROOT, "%nfederated model: global version %d, the best on the pooled validation patients (AUC %.3f)%n",
                     best.version(), best.validationAuc());
+            if (!privacy.isEmpty()) {
+                // What the federation spent is the privacy loss of every version it published, not only the chosen one's.
+                var last = privacy.lastEntry();
+                w.printf(Locale.ROOT, "differential privacy (DP-FedAvg): epsilon %.2f for delta %.0e after global version %d, the last published%n",
+                        last.getValue().path("epsilon").asDouble(), last.getValue().path("delta").asDouble(), last.getKey());
+            }
         }
         double fedSeconds = (System.nanoTime() - t0) / 1e9 - importSeconds;
         Row fed = bestByValidation(rows);
@@ -235,7 +243,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             }
         }
         Path report = DemoReport.write(out, new DemoReport.Summary(p, sites, rows, fed, fedAuc, centralAuc, central, centralEpoch, epochs,
-                test.size(), pooledTrain.size(), validation.size(), recall, gallery, importSeconds, fedSeconds, seconds));
+                test.size(), pooledTrain.size(), validation.size(), recall, gallery, privacy, importSeconds, fedSeconds, seconds));
         w.printf(Locale.ROOT, "demo finished in %.0f s. Report: %s (plot %s); federated model: %s%n", seconds, report,
                 out.resolve(DemoReport.PLOT), out.resolve("global-model.safetensors"));
         w.flush();

@@ -1,10 +1,12 @@
 package org.lungfl.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import org.lungfl.core.UserFacingException;
 import org.lungfl.core.metrics.AucInterval;
@@ -26,7 +28,8 @@ final class DemoReport {
     /** Everything the report says. */
     record Summary(FederationPlan plan, int sites, List<DemoCommand.Row> rows, DemoCommand.Row federated, AucInterval federatedAuc,
             AucInterval centralAuc, Cohort.Evaluation central, int centralEpoch, int centralEpochs, int testPatients, int trainPatients,
-            int validationPatients, CandidateRecall recall, Path gallery, double importSeconds, double federatedSeconds, double totalSeconds) {}
+            int validationPatients, CandidateRecall recall, Path gallery, Map<Long, JsonNode> privacy, double importSeconds,
+            double federatedSeconds, double totalSeconds) {}
 
     static Path write(Path out, Summary s) {
         List<DemoCommand.Row> rows = s.rows();
@@ -94,6 +97,15 @@ final class DemoReport {
         if (s.gallery() != null) {
             md.append("## Findings of the federated model\n\n").append("![findings](").append(s.gallery().getFileName()).append(")\n\n")
                     .append(FindingsGallery.CAPTION).append("\n\n");
+        }
+        if (!s.privacy().isEmpty()) {
+            // A plan with DP-FedAvg: the accountant's ε after each version, as /api/v1/history reports it.
+            md.append("## Differential privacy\n\nDP-FedAvg's privacy loss after each global version (Rényi accounting, every site counted in "
+                    + "every round; docs/aggregation.md). The federation has spent the last one's: every published version counts, not "
+                    + "only the chosen one.\n\n| global version | ε | δ |\n|---:|---:|---:|\n");
+            s.privacy().forEach((v, dp) -> md.append(String.format(Locale.ROOT, "| %d | %.2f | %.0e |%n", v, dp.path("epsilon").asDouble(),
+                    dp.path("delta").asDouble())));
+            md.append('\n');
         }
         md.append(String.format(Locale.ROOT, "\"Sites' mean validation AUC\" is the sample-weighted mean of the AUCs each hospital measured "
                 + "on its own validation patients after its local training (reported to the server with the update, "

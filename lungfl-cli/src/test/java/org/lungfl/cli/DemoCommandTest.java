@@ -64,10 +64,17 @@ class DemoCommandTest {
         var png = ImageIO.read(out.resolve("auc-per-round.png").toFile());
         assertThat(png.getWidth()).isGreaterThan(400);
 
-        // A second run reuses the synthetic data and the caches, and starts a fresh federation.
-        CliRun again = CliRun.lungfl("demo", "--out", out.toString(), "--plan", plan.toString(), "--small", "--sites", "2", "--rounds", "1");
+        assertThat(report).doesNotContain("Differential privacy");
+
+        // A second run reuses the synthetic data and the caches, and starts a fresh federation; under DP-FedAvg
+        // the demo says what the accountant says after the last version.
+        Path dpPlan = Files.writeString(dir.resolve("tiny-dp.json"), TINY_PLAN.replace("\"staleness_exponent\": 0.5}",
+                "\"staleness_exponent\": 0.5, \"dp\": {\"clip_norm\": 1.0, \"noise_multiplier\": 1.0, \"delta\": 1e-5}}"));
+        CliRun again = CliRun.lungfl("demo", "--out", out.toString(), "--plan", dpPlan.toString(), "--small", "--sites", "2", "--rounds", "1");
         assertThat(again.exit()).as("stderr: %s", again.err()).isZero();
-        assertThat(again.out()).contains("synthetic data: reusing");
+        assertThat(again.out()).contains("synthetic data: reusing")
+                .containsPattern("differential privacy \\(DP-FedAvg\\): epsilon \\d+\\.\\d\\d for delta 1e-05 after global version 1, the last published");
         assertThat(again.err()).contains("0 imported now, 8 from the cache");
+        assertThat(Files.readString(out.resolve("report.md"))).contains("## Differential privacy").containsPattern("\\| 1 \\| \\d+\\.\\d\\d \\| 1e-05 \\|");
     }
 }
