@@ -1,16 +1,13 @@
 package org.lungfl.server;
 
 import java.nio.ByteBuffer;
-import java.nio.channels.NonWritableChannelException;
-import java.nio.channels.SeekableByteChannel;
 
 /** Bytes in memory read as a channel (a model the store returned whole). */
-final class BytesChannel implements SeekableByteChannel {
+final class BytesChannel extends ReadOnlyChannel {
     private final byte[] bytes;
-    private long position;
-    private boolean open = true;
 
     BytesChannel(byte[] bytes) {
+        super(bytes.length);
         this.bytes = bytes;
     }
 
@@ -21,41 +18,5 @@ final class BytesChannel implements SeekableByteChannel {
         dst.put(bytes, (int) position, n);
         position += n;
         return n;
-    }
-
-    @Override
-    public int write(ByteBuffer src) {
-        throw new NonWritableChannelException();
-    }
-
-    @Override
-    public long position() {
-        return position;
-    }
-
-    @Override
-    public SeekableByteChannel position(long p) {
-        position = p;
-        return this;
-    }
-
-    @Override
-    public long size() {
-        return bytes.length;
-    }
-
-    @Override
-    public SeekableByteChannel truncate(long size) {
-        throw new NonWritableChannelException();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return open;
-    }
-
-    @Override
-    public void close() {
-        open = false;
     }
 }

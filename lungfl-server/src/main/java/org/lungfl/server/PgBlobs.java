@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.NonWritableChannelException;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -157,33 +155,39 @@ final class PgBlobs {
     }
 
     /** Reads a blob a chunk at a time; holds one chunk. */
-    static final class Reader implements SeekableByteChannel {
+    static final class Reader extends ReadOnlyChannel {
         private final long id;
-        private final long size;
         private final int chunkSize;
         private final PreparedStatement select;
-        private long position;
         private int cachedIndex = -1;
         private byte[] cached;
-        private boolean open = true;
 
         Reader(Connection c, long blobId) throws SQLException, IOException {
+            this(c, blobId, header(c, blobId));
+        }
+
+        private Reader(Connection c, long blobId, long[] sizeAndChunk) throws SQLException {
+            super(sizeAndChunk[0]);
             this.id = blobId;
+            this.chunkSize = (int) sizeAndChunk[1];
+            this.select = c.prepareStatement("SELECT data FROM blob_chunks WHERE blob_id = ? AND idx = ?");
+        }
+
+        /** The blob's size and chunk size. */
+        private static long[] header(Connection c, long blobId) throws SQLException, IOException {
             try (PreparedStatement s = c.prepareStatement("SELECT bytes, chunk_size FROM blobs WHERE id = ?")) {
                 s.setLong(1, blobId);
                 try (ResultSet r = s.executeQuery()) {
                     if (!r.next()) throw new java.nio.file.NoSuchFileException("blob " + blobId);
-                    this.size = r.getLong(1);
-                    this.chunkSize = r.getInt(2);
+                    return new long[] {r.getLong(1), r.getInt(2)};
                 }
             }
-            this.select = c.prepareStatement("SELECT data FROM blob_chunks WHERE blob_id = ? AND idx = ?");
         }
 
         @Override
         public int read(ByteBuffer dst) throws IOException {
-            if (!open) throw new ClosedChannelException();
-            if (position >= size) return -1;
+            if (!isOpen()) throw new ClosedChannelException();
+            if (position >= size()) return -1;
             int index = (int) (position / chunkSize);
             if (index != cachedIndex) load(index);
             int offset = (int) (position - (long) index * chunkSize);
@@ -209,39 +213,8 @@ final class PgBlobs {
         }
 
         @Override
-        public int write(ByteBuffer src) {
-            throw new NonWritableChannelException();
-        }
-
-        @Override
-        public long position() {
-            return position;
-        }
-
-        @Override
-        public SeekableByteChannel position(long p) {
-            this.position = p;
-            return this;
-        }
-
-        @Override
-        public long size() {
-            return size;
-        }
-
-        @Override
-        public SeekableByteChannel truncate(long s) {
-            throw new NonWritableChannelException();
-        }
-
-        @Override
-        public boolean isOpen() {
-            return open;
-        }
-
-        @Override
         public void close() {
-            open = false;
+            super.close();
             cached = null;
             try {
                 select.close();
