@@ -142,7 +142,7 @@ final class BenchRobustnessCommand implements Callable<Integer> {
         List<RobustnessFederation.Run> runs = new ArrayList<>();
         try (RobustnessFederation fed = new RobustnessFederation(p, federation, attacker, test, epochs, seed);
                 Writer rows = Files.newBufferedWriter(csv, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            rows.write("setting,attack,round,version,aggregated,stopped,step_norm,honest_norm,attacker_norm,honest_cosine,test_auc,test_candidate_auc,nan_outputs\n");
+            rows.write(RobustnessFederation.Round.CSV_HEADER + "\n");
             int done = 0, total = settings.size() * conditions.size();
             for (Attack a : conditions) {
                 for (RobustnessFederation.Setting s : settings) {
@@ -151,11 +151,7 @@ final class BenchRobustnessCommand implements Callable<Integer> {
                             "%s: round %d/%d, test AUC %.3f%s%n", what, x.round(), rounds, x.testAuc(), x.stopped() > 0 ? ", " + x.stopped()
                                     + " stopped" : ""));
                     runs.add(r);
-                    for (RobustnessFederation.Round x : r.rounds()) {
-                        rows.write(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%d,%s,%s,%s,%s,%s,%s,%d%n", s.id(), a.id, x.round(), x.version(),
-                                x.aggregated(), x.stopped(), x.stepNorm(), x.honestNorm(), x.attackerNorm(), x.honestCosine(), x.testAuc(), x.testCandidateAuc(),
-                                x.nanOutputs()));
-                    }
+                    for (RobustnessFederation.Round x : r.rounds()) rows.write(x.csvLine(s, a) + "\n");
                     rows.flush();
                     w.printf(Locale.ROOT, "[%d/%d] %-24s %-30s final test AUC %s, candidates %s%s (%.0f s)%n", ++done, total, s.title(), a.title,
                             r.finalAuc(), RobustnessReport.num3(r.finalCandidateAuc()), r.stopped() > 0 ? ", " + r.stopped() + " updates stopped" : "",

@@ -76,7 +76,22 @@ final class RobustnessFederation implements AutoCloseable {
      * candidate, with the number of candidates it scored as NaN (counted at p = 0.5).
      */
     record Round(int round, long version, int aggregated, int stopped, double stepNorm, double honestNorm, double attackerNorm,
-            double honestCosine, double testAuc, double testCandidateAuc, int nanOutputs) {}
+            double honestCosine, double testAuc, double testCandidateAuc, int nanOutputs) {
+        /** The columns of {@code rounds.csv}: one line per round of a run, read back by {@link Run#readCsv}. */
+        static final String CSV_HEADER = "setting,attack,round,version,aggregated,stopped,step_norm,honest_norm,attacker_norm,honest_cosine,"
+                + "test_auc,test_candidate_auc,nan_outputs";
+
+        String csvLine(Setting setting, Attack attack) {
+            return String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%d,%s,%s,%s,%s,%s,%s,%d", setting.id(), attack.id, round, version, aggregated, stopped,
+                    stepNorm, honestNorm, attackerNorm, honestCosine, testAuc, testCandidateAuc, nanOutputs);
+        }
+
+        static Round parse(String[] f) {
+            return new Round(Integer.parseInt(f[2]), Long.parseLong(f[3]), Integer.parseInt(f[4]), Integer.parseInt(f[5]), Double.parseDouble(f[6]),
+                    Double.parseDouble(f[7]), Double.parseDouble(f[8]), Double.parseDouble(f[9]), Double.parseDouble(f[10]),
+                    Double.parseDouble(f[11]), Integer.parseInt(f[12]));
+        }
+    }
 
     /**
      * A whole federation: its rounds (round 0 is the initial model), the final model's test AUC
@@ -99,12 +114,11 @@ final class RobustnessFederation implements AutoCloseable {
         static List<Run> readCsv(java.nio.file.Path csv, int testCancers, int testNonCancers) throws java.io.IOException {
             Map<String, List<Round>> rows = new java.util.LinkedHashMap<>();
             List<String> lines = java.nio.file.Files.readAllLines(csv);
+            if (lines.isEmpty() || !lines.get(0).equals(Round.CSV_HEADER)) throw new UserFacingException(csv + ": not a rounds.csv of this version");
             for (String line : lines.subList(1, lines.size())) {
                 String[] f = line.split(",");
                 if (f.length != 13) throw new UserFacingException(csv + ": expected 13 fields, not " + f.length + ": " + line);
-                rows.computeIfAbsent(f[0] + "," + f[1], k -> new ArrayList<>()).add(new Round(Integer.parseInt(f[2]), Long.parseLong(f[3]),
-                        Integer.parseInt(f[4]), Integer.parseInt(f[5]), Double.parseDouble(f[6]), Double.parseDouble(f[7]), Double.parseDouble(f[8]),
-                        Double.parseDouble(f[9]), Double.parseDouble(f[10]), Double.parseDouble(f[11]), Integer.parseInt(f[12])));
+                rows.computeIfAbsent(f[0] + "," + f[1], k -> new ArrayList<>()).add(Round.parse(f));
             }
             List<Run> runs = new ArrayList<>();
             for (Map.Entry<String, List<Round>> e : rows.entrySet()) {
