@@ -3,6 +3,8 @@ package org.lungfl.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.lungfl.server.Uploads.PLAN;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -29,6 +31,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.slf4j.LoggerFactory;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 
@@ -54,15 +57,14 @@ class DashboardBrowserTest {
     static final Map<String, String> tokens = new LinkedHashMap<>();
     static final Map<String, Integer> accepted = new TreeMap<>();
     /** Everything the server logs while the browser uses it: no token may be in it. */
-    static final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> LOG = new ch.qos.logback.core.read.ListAppender<>();
+    static final ListAppender<ILoggingEvent> LOG = new ListAppender<>();
 
     @BeforeAll
     static void startServerAndBrowser() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
                 "chromium and chromium-driver are not installed (apt-get install chromium chromium-driver; .ci/run installs them)");
-        var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         LOG.start();
-        root.addAppender(LOG);
+        rootLogger().addAppender(LOG);
         TokenStore store = new TokenStore(dir.resolve("data"));
         admin = store.add("ops", true);
         for (String site : SITES) tokens.put(site, store.add(site, false));
@@ -130,7 +132,7 @@ class DashboardBrowserTest {
     static void stop() throws Exception {
         if (browser != null) browser.quit();
         if (server != null) server.stop();
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(LOG);
+        rootLogger().detachAppender(LOG);
         if (server == null) return;
         // The tokens travelled in Authorization headers only: none reached the server's log or its audit log.
         StringBuilder logged = new StringBuilder();
@@ -141,6 +143,10 @@ class DashboardBrowserTest {
         assertThat(logged).doesNotContain(admin);
         for (String token : tokens.values()) assertThat(audit).doesNotContain(token);
         assertThat(audit).doesNotContain(admin).contains("hospital-a");
+    }
+
+    private static ch.qos.logback.classic.Logger rootLogger() {
+        return (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     }
 
     /** Every test starts signed out, in a fresh tab state, with an empty console. */
